@@ -1,0 +1,11 @@
+// The browser entry: navigator.gpu for the GPU, and the shader files bundled into the script
+// (the build maps the virtual module below to the contents of shaders/; see scripts/bundle.mjs).
+
+import shaderTexts from 'wgslnet:shaders';
+import { initWith, type Engine, type InitOptions } from '../core.js';
+
+export * from '../core.js';
+
+export async function init(opts: Omit<InitOptions, 'shaders'> = {}): Promise<Engine> {
+  return initWith({ ...opts, shaders: Object.entries(shaderTexts) });
+}

@@ -1,0 +1,71 @@
+// Everything wgslnet exports, on any platform. The platform entries (node/index.ts,
+// browser/index.ts) add an init() that knows where the GPU and the shader files are.
+
+import './ops/methods.js';
+import { acquireDevice } from './gpu/device.js';
+import { Runtime, hasRuntime, runtime, setRuntime, type DebugOptions } from './gpu/runtime.js';
+import { addShaderTexts } from './gpu/shaderStore.js';
+import type { AdapterReport } from './gpu/device.js';
+
+export { Tensor } from './tensor/tensor.js';
+export { tidy, keep, memory, type MemoryInfo } from './tensor/scope.js';
+export { noGrad, isGradEnabled } from './tensor/autograd.js';
+export { manualSeed } from './tensor/random.js';
+export { tensor, zeros, ones, full, rand, randn, zerosLike, onesLike, type TensorOptions } from './ops/creation.js';
+export { setMatmulImpl, type MatmulImpl, type MatmulOptions } from './ops/matmul.js';
+export * as F from './ops/functional.js';
+export { WgslnetError, GpuError, KernelDeclarationError } from './gpu/errors.js';
+export type { AdapterReport } from './gpu/device.js';
+export type { DebugOptions } from './gpu/runtime.js';
+
+export interface InitOptions {
+  /** The WebGPU entry object; defaults to navigator.gpu (the Node entry passes Dawn's). */
+  gpu?: GPU;
+  /** Shader sources keyed by path under shaders/ (the platform entries supply them). */
+  shaders?: Iterable<[string, string]>;
+  powerPreference?: GPUPowerPreference;
+  debug?: Partial<DebugOptions>;
+}
+
+export interface Engine {
+  adapter: AdapterReport;
+  /** One line: adapter name, software or not, features. */
+  description: string;
+}
+
+/** Acquires a device and makes it current. Calling it again returns the existing engine. */
+export async function initWith(opts: InitOptions = {}): Promise<Engine> {
+  if (opts.shaders) addShaderTexts(opts.shaders);
+  if (!hasRuntime()) {
+    const gpu = opts.gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+    setRuntime(new Runtime(await acquireDevice(gpu, opts.powerPreference)));
+  }
+  const rt = runtime();
+  Object.assign(rt.debug, opts.debug ?? {});
+  const fromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WGSLNET_DEBUG;
+  if (fromEnv) rt.debug.logDispatches = true;
+  return { adapter: rt.adapter, description: rt.describe() };
+}
+
+/** Turns debug switches on or off (dispatch log, NaN-poisoned outputs, one submit per op). */
+export function setDebug(opts: Partial<DebugOptions>): void {
+  Object.assign(runtime().debug, opts);
+}
+
+/** Submits recorded work and waits for the GPU; throws any error it reported. */
+export async function sync(): Promise<void> {
+  await runtime().sync();
+}
+
+/** Releases the device. Tensors become unusable. */
+export function shutdown(): void {
+  if (hasRuntime()) {
+    runtime().destroy();
+    setRuntime(null);
+  }
+}
+
+/** Low-level counters (dispatches, submits, uniform buffers, bind groups) for tests and profiling. */
+export function counters(): Readonly<Runtime['counters']> {
+  return { ...runtime().counters };
+}

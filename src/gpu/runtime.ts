@@ -1,0 +1,286 @@
+// The one place that talks to the GPUDevice while tensors compute: it records dispatches into a
+// single command encoder (one compute pass, many dispatches), submits them in one go, uploads and
+// reads back buffers, caches uniform buffers and bind groups, and turns WebGPU's asynchronous error
+// reports into thrown errors that name the op and the kernel file.
+
+import { BufferPool, type PooledBuffer } from './bufferPool.js';
+import { describeAdapter, deviceLostError, type AcquiredDevice, type AdapterReport } from './device.js';
+import { GpuError, WgslnetError } from './errors.js';
+import { CompiledKernel, type Overrides } from './kernel.js';
+import { packUniforms, type KernelDecl } from './kernelDecl.js';
+
+export interface DebugOptions {
+  /** Print every dispatch (op, kernel file, workgroups) to the console. */
+  logDispatches: boolean;
+  /** Fill every new output buffer with NaN before its kernel runs, so an unwritten element shows. */
+  poisonOutputs: boolean;
+  /** Submit after every dispatch, so a GPU error is pinned to exactly one op (slow). */
+  syncErrors: boolean;
+}
+
+export interface DispatchArgs {
+  /** User-facing op name, e.g. "matmul" — appears in errors and the dispatch log. */
+  op: string;
+  kernel: KernelDecl;
+  params?: Readonly<Record<string, number | readonly number[]>>;
+  inputs: readonly PooledBuffer[];
+  outputs: readonly PooledBuffer[];
+  workgroups: readonly [number, number?, number?];
+  overrides?: Overrides;
+}
+
+interface PendingCheck {
+  ops: string;
+  done: Promise<GpuError | null>;
+}
+
+/** Dispatches per submit before the runtime submits on its own (keeps the GPU busy while JS records). */
+const AUTO_SUBMIT_DISPATCHES = 1024;
+const UNIFORM_CACHE_LIMIT = 8192;
+
+export class Runtime {
+  readonly device: GPUDevice;
+  readonly adapter: AdapterReport;
+  readonly pool: BufferPool;
+  readonly debug: DebugOptions = { logDispatches: false, poisonOutputs: false, syncErrors: false };
+
+  private kernels = new Map<KernelDecl, CompiledKernel>();
+  private uniforms = new Map<string, { gpu: GPUBuffer; id: number }>();
+  private bindGroups = new Map<string, GPUBindGroup>();
+  private nextUniformId = 1;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private opsInBatch: string[] = [];
+  private checks: PendingCheck[] = [];
+  private uncaptured: GpuError[] = [];
+  private stagingFree = new Map<number, GPUBuffer[]>();
+  private lost: GpuError | null = null;
+  private lastOp = '(none)';
+  /** Totals since init, for tests and the profiler. */
+  readonly counters = { dispatches: 0, submits: 0, uniformBuffers: 0, bindGroups: 0, stagingBuffers: 0 };
+
+  constructor(acquired: AcquiredDevice) {
+    this.device = acquired.device;
+    this.adapter = acquired.adapter;
+    this.pool = new BufferPool(this.device);
+    this.device.lost.then((info) => {
+      if (info.reason !== 'destroyed') this.lost = deviceLostError(info, this.lastOp);
+    });
+    this.device.addEventListener('uncapturederror', (ev) => {
+      const e = (ev as GPUUncapturedErrorEvent).error;
+      const kind = e instanceof GPUOutOfMemoryError ? 'out-of-memory' : 'validation';
+      this.uncaptured.push(new GpuError(`WebGPU ${kind} error (last op: ${this.lastOp}): ${e.message}`, kind));
+    });
+  }
+
+  describe(): string {
+    return describeAdapter(this.adapter);
+  }
+
+  kernel(decl: KernelDecl): CompiledKernel {
+    let k = this.kernels.get(decl);
+    if (!k) {
+      this.device.pushErrorScope('validation');
+      k = new CompiledKernel(this.device, decl);
+      this.kernels.set(decl, k);
+      this.watch(`compiling shaders/${decl.file}`, this.device.popErrorScope());
+    }
+    return k;
+  }
+
+  dispatch(a: DispatchArgs): void {
+    if (this.lost) throw this.lost;
+    const k = this.kernel(a.kernel);
+    const expected = a.kernel.inputs.length + a.kernel.outputs.length;
+    if (a.inputs.length + a.outputs.length !== expected) {
+      throw new WgslnetError(`${a.op}: shaders/${a.kernel.file} takes ${expected} buffers, got ${a.inputs.length + a.outputs.length}`);
+    }
+    const [x, y = 1, z = 1] = a.workgroups;
+    if (x === 0 || y === 0 || z === 0) return; // empty tensor: nothing to do
+    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (x > max || y > max || z > max) {
+      throw new WgslnetError(`${a.op}: shaders/${a.kernel.file} needs workgroups (${x}, ${y}, ${z}); the device allows ${max} per dimension`);
+    }
+    const uniform = k.layout.fields.length ? this.uniformBuffer(a.kernel.file, packUniforms(a.kernel.file, k.layout, a.params ?? {})) : null;
+    const bindGroup = this.bindGroup(k, uniform, [...a.inputs, ...a.outputs]);
+    const pass = this.computePass();
+    pass.setPipeline(k.pipeline(a.overrides));
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(x, y, z);
+    this.lastOp = `${a.op} (shaders/${a.kernel.file})`;
+    this.opsInBatch.push(this.lastOp);
+    this.counters.dispatches++;
+    if (this.debug.logDispatches) {
+      console.log(`[wgslnet] ${a.op.padEnd(16)} ${a.kernel.file.padEnd(36)} wg=(${x},${y},${z})${a.overrides ? ' ' + JSON.stringify(a.overrides) : ''}`);
+    }
+    if (this.debug.syncErrors || this.opsInBatch.length >= AUTO_SUBMIT_DISPATCHES) this.flush();
+  }
+
+  /** Submits everything recorded so far. Cheap when nothing is pending. */
+  flush(): void {
+    if (!this.encoder) return;
+    this.pass?.end();
+    this.pass = null;
+    const ops = this.opsInBatch;
+    this.opsInBatch = [];
+    const encoder = this.encoder;
+    this.encoder = null;
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    this.device.queue.submit([encoder.finish()]);
+    const validation = this.device.popErrorScope();
+    const oom = this.device.popErrorScope();
+    const summary = ops.length <= 3 ? ops.join(', ') : `${ops.length} ops: ${ops.slice(0, 2).join(', ')} … ${ops[ops.length - 1]}`;
+    this.watch(summary, validation, oom);
+    this.counters.submits++;
+    if (this.uniforms.size > UNIFORM_CACHE_LIMIT) this.dropUniformCache();
+  }
+
+  /** Copies `data` into a buffer. Submits pending work first: queue writes jump ahead of unsubmitted commands. */
+  write(buf: PooledBuffer, data: Float32Array | Uint32Array, byteOffset = 0): void {
+    if (this.lost) throw this.lost;
+    this.flush();
+    this.device.queue.writeBuffer(buf.gpu, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Reads `byteLength` bytes of a buffer back to the CPU; waits for all work before it. */
+  async read(buf: PooledBuffer, byteLength: number, byteOffset = 0): Promise<ArrayBuffer> {
+    if (this.lost) throw this.lost;
+    const size = Math.ceil(byteLength / 4) * 4;
+    const staging = this.takeStaging(size);
+    this.encoderNoPass().copyBufferToBuffer(buf.gpu, byteOffset, staging, 0, size);
+    this.flush();
+    try {
+      await staging.mapAsync(GPUMapMode.READ, 0, size);
+    } catch (e) {
+      await this.throwPending();
+      throw new GpuError(`reading back a buffer failed after ${this.lastOp}: ${(e as Error).message}`, 'internal');
+    }
+    const out = staging.getMappedRange(0, size).slice(0, byteLength);
+    staging.unmap();
+    this.giveStaging(staging);
+    await this.throwPending();
+    return out;
+  }
+
+  /** Submits pending work, waits for the GPU to finish it, and throws any error it reported. */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    await this.throwPending();
+  }
+
+  private async throwPending(): Promise<void> {
+    const checks = this.checks;
+    this.checks = [];
+    const results = await Promise.all(checks.map((c) => c.done));
+    const first = results.find((r) => r !== null) ?? this.uncaptured.shift() ?? this.lost;
+    if (first) throw first;
+  }
+
+  private watch(ops: string, ...scopes: Promise<GPUError | null>[]): void {
+    const done = Promise.all(scopes).then((errs) => {
+      const e = errs.find((x) => x !== null);
+      if (!e) return null;
+      const kind = e instanceof GPUOutOfMemoryError ? 'out-of-memory' : 'validation';
+      return new GpuError(`WebGPU ${kind} error in ${ops}: ${e.message}`, kind);
+    });
+    this.checks.push({ ops, done });
+  }
+
+  private encoderNoPass(): GPUCommandEncoder {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+    return (this.encoder ??= this.device.createCommandEncoder({ label: 'wgslnet batch' }));
+  }
+
+  private computePass(): GPUComputePassEncoder {
+    if (this.pass) return this.pass;
+    const encoder = (this.encoder ??= this.device.createCommandEncoder({ label: 'wgslnet batch' }));
+    this.pass = encoder.beginComputePass({ label: 'wgslnet' });
+    return this.pass;
+  }
+
+  private uniformBuffer(file: string, bytes: Uint8Array): { gpu: GPUBuffer; id: number } {
+    // Uniform buffers are immutable and shared by content, so recording the same op twice
+    // (every training step) reuses one buffer; no write can race an unsubmitted dispatch.
+    const words = new Uint32Array(bytes.buffer);
+    let key = file;
+    for (let i = 0; i < words.length; i++) key += ',' + words[i]!.toString(36);
+    let u = this.uniforms.get(key);
+    if (!u) {
+      const gpu = this.device.createBuffer({ size: bytes.byteLength, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true, label: `params ${file}` });
+      new Uint8Array(gpu.getMappedRange()).set(bytes);
+      gpu.unmap();
+      u = { gpu, id: this.nextUniformId++ };
+      this.uniforms.set(key, u);
+      this.counters.uniformBuffers++;
+    }
+    return u;
+  }
+
+  private dropUniformCache(): void {
+    // Only called right after a submit: destroying a buffer that submitted work uses is allowed.
+    for (const u of this.uniforms.values()) u.gpu.destroy();
+    this.uniforms.clear();
+    this.bindGroups.clear();
+  }
+
+  private bindGroup(k: CompiledKernel, uniform: { gpu: GPUBuffer; id: number } | null, buffers: readonly PooledBuffer[]): GPUBindGroup {
+    let key = `${k.decl.file}|${uniform?.id ?? 0}`;
+    for (const b of buffers) key += ',' + b.id;
+    let bg = this.bindGroups.get(key);
+    if (!bg) {
+      const entries: GPUBindGroupEntry[] = [];
+      let i = 0;
+      if (uniform) entries.push({ binding: i++, resource: { buffer: uniform.gpu } });
+      for (const b of buffers) entries.push({ binding: i++, resource: { buffer: b.gpu } });
+      bg = this.device.createBindGroup({ label: k.decl.file, layout: k.bindGroupLayout, entries });
+      this.bindGroups.set(key, bg);
+      this.counters.bindGroups++;
+    }
+    return bg;
+  }
+
+  /** Forgets bind groups that name buffers the pool destroyed. */
+  forgetBuffers(ids: number[]): void {
+    if (!ids.length) return;
+    this.bindGroups.clear();
+  }
+
+  private takeStaging(size: number): GPUBuffer {
+    const list = this.stagingFree.get(size);
+    const b = list?.pop();
+    if (b) return b;
+    this.counters.stagingBuffers++;
+    return this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'readback' });
+  }
+
+  private giveStaging(b: GPUBuffer): void {
+    let list = this.stagingFree.get(b.size);
+    if (!list) this.stagingFree.set(b.size, (list = []));
+    list.push(b);
+  }
+
+  destroy(): void {
+    this.flush();
+    this.device.destroy();
+  }
+}
+
+let current: Runtime | null = null;
+
+export function setRuntime(r: Runtime | null): void {
+  current = r;
+}
+
+export function runtime(): Runtime {
+  if (!current) throw new WgslnetError('wgslnet is not initialised: call `await init()` first.');
+  return current;
+}
+
+export function hasRuntime(): boolean {
+  return current !== null;
+}

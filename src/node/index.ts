@@ -1,0 +1,23 @@
+// The Node entry: Dawn (the `webgpu` package) for the GPU, shaders read from the package's
+// shaders/ folder. Everything else is the shared core.
+
+import { create, globals } from 'webgpu';
+import { initWith, type Engine, type InitOptions } from '../core.js';
+import { readShaderFolder } from './shaders.js';
+
+export * from '../core.js';
+
+let dawn: GPU | null = null;
+
+/** Dawn's GPU object, created once (WebGPU's globals such as GPUBufferUsage are installed too). */
+export function nodeGpu(): GPU {
+  if (!dawn) {
+    Object.assign(globalThis, globals);
+    dawn = create([]) as GPU;
+  }
+  return dawn;
+}
+
+export async function init(opts: Omit<InitOptions, 'gpu' | 'shaders'> = {}): Promise<Engine> {
+  return initWith({ ...opts, gpu: nodeGpu(), shaders: readShaderFolder() });
+}

@@ -1,0 +1,88 @@
+// Layout ops: reshape (a view, no copy), and the copies through strided_copy.wgsl — permute /
+// transpose, expand (broadcast to a larger shape), clone.
+
+import { shapeStr, WgslnetError } from '../gpu/errors.js';
+import { defineKernel } from '../gpu/kernelDecl.js';
+import { record } from '../tensor/autograd.js';
+import { broadcastStrides, collapseDims, contiguousStrides, normAxis, sameShape, sizeOf, type Shape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { dims8, grid1d, launch, output } from './launch.js';
+import { sumTo } from './reduce.js';
+
+const STRIDED_COPY = defineKernel({
+  file: 'elementwise/strided_copy.wgsl',
+  params: { n: 'u32', rank: 'u32', shape: 'array<vec4<u32>, 2>', xStrides: 'array<vec4<u32>, 2>' },
+  inputs: ['x'],
+  outputs: ['y'],
+  overrides: ['WG'],
+});
+
+/** Copies x, read through `strides`, into a new contiguous tensor of `shape`. No tape. */
+function stridedCopy(op: string, x: Tensor, shape: Shape, strides: number[]): Tensor {
+  const y = output(shape, op);
+  if (y.size === 0) return y;
+  const c = collapseDims(shape, [strides]);
+  if (c.shape.length > 8) throw new WgslnetError(`${op}: rank ${c.shape.length} after merging dims; at most 8 supported`);
+  launch(op, STRIDED_COPY, {
+    params: { n: y.size, rank: c.shape.length, shape: dims8(c.shape), xStrides: dims8(c.strides[0]!) },
+    inputs: [x],
+    outputs: [y],
+    workgroups: grid1d(y.size),
+  });
+  return y;
+}
+
+/** Same data, new shape (one dim may be −1). Shares the buffer. */
+export function reshape(x: Tensor, shape: Shape): Tensor {
+  const known = shape.filter((d) => d !== -1);
+  const inferred = shape.length - known.length;
+  if (inferred > 1) throw new WgslnetError(`reshape: at most one −1 allowed in ${shapeStr(shape)}`);
+  const resolved = inferred ? shape.map((d) => (d === -1 ? x.size / sizeOf(known) : d)) : [...shape];
+  if (sizeOf(resolved) !== x.size || resolved.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new WgslnetError(`reshape: cannot view ${shapeStr(x.shape)} (${x.size} elements) as ${shapeStr(shape)}`);
+  }
+  if (sameShape(resolved, x.shape)) return x;
+  const y = x.view(resolved);
+  return record(y, 'reshape', [x], (g) => [reshape(g, x.shape)]);
+}
+
+export function flatten(x: Tensor, startDim = 1): Tensor {
+  const s = normAxis('flatten', startDim, x.rank);
+  return reshape(x, [...x.shape.slice(0, s), sizeOf(x.shape.slice(s))]);
+}
+
+/** Reorders dims: y.shape[i] = x.shape[dims[i]]. Copies. */
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  if (dims.length !== x.rank || new Set(dims.map((d) => normAxis('permute', d, x.rank))).size !== x.rank) {
+    throw new WgslnetError(`permute: [${dims.join(', ')}] is not a permutation of the ${x.rank} dims of ${shapeStr(x.shape)}`);
+  }
+  const d = dims.map((v) => normAxis('permute', v, x.rank));
+  const xs = contiguousStrides(x.shape);
+  const y = stridedCopy('permute', x, d.map((i) => x.shape[i]!), d.map((i) => xs[i]!));
+  const inverse = new Array<number>(d.length);
+  d.forEach((v, i) => (inverse[v] = i));
+  return record(y, 'permute', [x], (g) => [permute(g, inverse)]);
+}
+
+/** Swaps two dims (default: the last two). Copies. */
+export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+  const a = normAxis('transpose', dim0, x.rank);
+  const b = normAxis('transpose', dim1, x.rank);
+  const dims = x.shape.map((_, i) => (i === a ? b : i === b ? a : i));
+  return permute(x, dims);
+}
+
+/** Broadcasts x to `shape` (NumPy rules). Copies. */
+export function expand(x: Tensor, shape: Shape): Tensor {
+  if (sameShape(x.shape, shape)) return x;
+  const ok = shape.length >= x.rank && x.shape.every((d, i) => d === 1 || d === shape[shape.length - x.rank + i]);
+  if (!ok) throw new WgslnetError(`expand: cannot broadcast ${shapeStr(x.shape)} to ${shapeStr(shape)}`);
+  const y = stridedCopy('expand', x, shape, broadcastStrides(x.shape, shape));
+  return record(y, 'expand', [x], (g) => [sumTo(g, x.shape)]);
+}
+
+/** A copy with its own buffer. */
+export function clone(x: Tensor): Tensor {
+  const y = stridedCopy('clone', x, x.shape, contiguousStrides(x.shape));
+  return record(y, 'clone', [x], (g) => [g]);
+}

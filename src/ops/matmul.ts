@@ -1,0 +1,109 @@
+// Batched matmul: C[..., M, N] = A[..., M, K] · B[..., K, N], with either operand read transposed
+// in place (no copy). Two kernels: the naive one is the specification, the tiled one the product;
+// `setMatmulImpl` or the `impl` option picks one, and the tests check one against the other.
+
+import { shapeStr, WgslnetError } from '../gpu/errors.js';
+import { defineKernel } from '../gpu/kernelDecl.js';
+import { record } from '../tensor/autograd.js';
+import { broadcastShapes, sizeOf } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { launch, output } from './launch.js';
+import { sumTo } from './reduce.js';
+import { reshape } from './layout.js';
+
+const MATMUL_NAIVE = defineKernel({
+  file: 'matmul/matmul_naive.wgsl',
+  params: { M: 'u32', N: 'u32', K: 'u32', aBatchStride: 'u32', bBatchStride: 'u32' },
+  inputs: ['a', 'b'],
+  outputs: ['c'],
+  overrides: ['TRANS_A', 'TRANS_B'],
+});
+const MATMUL_TILED = defineKernel({
+  file: 'matmul/matmul_tiled.wgsl',
+  params: { M: 'u32', N: 'u32', K: 'u32', aBatchStride: 'u32', bBatchStride: 'u32' },
+  inputs: ['a', 'b'],
+  outputs: ['c'],
+  overrides: ['TRANS_A', 'TRANS_B'],
+});
+
+export type MatmulImpl = 'naive' | 'tiled';
+let defaultImpl: MatmulImpl = 'tiled';
+
+export function setMatmulImpl(impl: MatmulImpl): void {
+  defaultImpl = impl;
+}
+
+export interface MatmulOptions {
+  transA?: boolean;
+  transB?: boolean;
+  impl?: MatmulImpl;
+}
+
+/** Output tile of one tiled workgroup (must match matmul_tiled.wgsl: 16×16 invocations, 4×4 each). */
+const TILE = 64;
+
+/** The dispatch, without the tape. */
+function matmulKernel(a: Tensor, b: Tensor, transA: boolean, transB: boolean, impl: MatmulImpl): Tensor {
+  if (a.rank < 2 || b.rank < 2) throw new WgslnetError(`matmul: operands must have rank ≥ 2, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+  const [ar, ac] = a.shape.slice(-2) as [number, number];
+  const [br, bc] = b.shape.slice(-2) as [number, number];
+  const [M, K] = transA ? [ac, ar] : [ar, ac];
+  const [K2, N] = transB ? [bc, br] : [br, bc];
+  if (K !== K2) {
+    throw new WgslnetError(
+      `matmul: inner dimensions differ: ${shapeStr(a.shape)}${transA ? 'ᵀ' : ''} · ${shapeStr(b.shape)}${transB ? 'ᵀ' : ''} (${K} vs ${K2})`,
+    );
+  }
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  const batchShape = broadcastShapes('matmul', aBatch, bBatch);
+  const batch = sizeOf(batchShape);
+  // A batch is either the full batch or a single matrix reused for every batch entry.
+  const stride = (own: readonly number[], size: number, what: string) => {
+    const n = sizeOf(own);
+    if (n === batch) return size;
+    if (n === 1) return 0;
+    throw new WgslnetError(`matmul: batch dims of ${what} ${shapeStr(own)} must equal ${shapeStr(batchShape)} or be all 1`);
+  };
+  const params = { M, N, K, aBatchStride: stride(aBatch, M * K, 'A'), bBatchStride: stride(bBatch, K * N, 'B') };
+  const c = output([...batchShape, M, N], 'matmul');
+  if (c.size === 0) return c;
+  const overrides = { TRANS_A: transA ? 1 : 0, TRANS_B: transB ? 1 : 0 };
+  if (impl === 'naive') {
+    launch('matmul', MATMUL_NAIVE, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8), batch], overrides });
+  } else {
+    launch('matmul', MATMUL_TILED, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / TILE), Math.ceil(M / TILE), batch], overrides });
+  }
+  return c;
+}
+
+/**
+ * Matrix product over the last two dims, batched over the leading ones (a single matrix on either
+ * side broadcasts over the other's batch). transA/transB read an operand as its transpose.
+ */
+export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+  const transA = opts.transA ?? false;
+  const transB = opts.transB ?? false;
+  const impl = opts.impl ?? defaultImpl;
+  const c = matmulKernel(a, b, transA, transB, impl);
+  return record(c, 'matmul', [a, b], (g) => {
+    // With C = op(A)·op(B): dA = g·op(B)ᵀ, dB = op(A)ᵀ·g, each written in A's (B's) stored layout.
+    let da: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (a.requiresGrad) {
+      da = transA ? matmulKernel(b, g, transB, true, impl) : matmulKernel(g, b, false, !transB, impl);
+      da = reduceBatch(da, a.shape);
+    }
+    if (b.requiresGrad) {
+      db = transB ? matmulKernel(g, a, true, transA, impl) : matmulKernel(a, g, !transA, false, impl);
+      db = reduceBatch(db, b.shape);
+    }
+    return [da, db];
+  });
+}
+
+/** A gradient computed per batch entry, summed back to an operand that was broadcast over the batch. */
+function reduceBatch(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.size === sizeOf(shape)) return reshape(g, shape);
+  return sumTo(g, shape);
+}

@@ -1,15 +1,20 @@
 // Batched matmul: C[..., M, N] = A[..., M, K] · B[..., K, N], with either operand read transposed
-// in place (no copy). Two kernels: the naive one is the specification, the tiled one the product;
-// `setMatmulImpl` or the `impl` option picks one, and the tests check one against the other.
+// in place (no copy). Three kernels, each tested against the others:
+//   naive    — the specification (matmul_naive.wgsl);
+//   tiled    — workgroup-memory tiles + register blocking + vec4: the fast kernel on GPUs;
+//   rowblock — register blocking with uniform A loads and vec4 B loads: the fast kernel on CPU
+//              drivers (lavapipe, SwiftShader), where workgroup memory does not pay (see its header).
+// 'auto' (the default) picks rowblock on a software adapter and tiled on a hardware one.
 
 import { shapeStr, WgslnetError } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernelDecl.js';
-import { record } from '../tensor/autograd.js';
+import { noGrad, record } from '../tensor/autograd.js';
 import { broadcastShapes, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { launch, output } from './launch.js';
 import { sumTo } from './reduce.js';
-import { reshape } from './layout.js';
+import { reshape, transpose } from './layout.js';
+import { runtime } from '../gpu/runtime.js';
 
 const MATMUL_NAIVE = defineKernel({
   file: 'matmul/matmul_naive.wgsl',
@@ -17,6 +22,13 @@ const MATMUL_NAIVE = defineKernel({
   inputs: ['a', 'b'],
   outputs: ['c'],
   overrides: ['TRANS_A', 'TRANS_B'],
+});
+const MATMUL_ROWBLOCK = defineKernel({
+  file: 'matmul/matmul_rowblock.wgsl',
+  params: { M: 'u32', N: 'u32', K: 'u32', aBatchStride: 'u32', bBatchStride: 'u32' },
+  inputs: ['a', 'b'],
+  outputs: ['c'],
+  overrides: ['TRANS_A'],
 });
 const MATMUL_TILED = defineKernel({
   file: 'matmul/matmul_tiled.wgsl',
@@ -26,8 +38,8 @@ const MATMUL_TILED = defineKernel({
   overrides: ['TRANS_A', 'TRANS_B'],
 });
 
-export type MatmulImpl = 'naive' | 'tiled';
-let defaultImpl: MatmulImpl = 'tiled';
+export type MatmulImpl = 'naive' | 'tiled' | 'rowblock' | 'auto';
+let defaultImpl: MatmulImpl = 'auto';
 
 export function setMatmulImpl(impl: MatmulImpl): void {
   defaultImpl = impl;
@@ -69,7 +81,21 @@ function matmulKernel(a: Tensor, b: Tensor, transA: boolean, transB: boolean, im
   const c = output([...batchShape, M, N], 'matmul');
   if (c.size === 0) return c;
   const overrides = { TRANS_A: transA ? 1 : 0, TRANS_B: transB ? 1 : 0 };
-  if (impl === 'naive') {
+  const chosen = impl === 'auto' ? (runtime().adapter.software && N % 4 === 0 ? 'rowblock' : 'tiled') : impl;
+  if (chosen === 'rowblock') {
+    if (N % 4 !== 0) throw new WgslnetError(`matmul: the rowblock kernel needs N % 4 == 0 (N = ${N}); use impl 'tiled' or 'auto'`);
+    // It reads B as vec4 rows of [K, N]: a B to be read transposed is copied into that layout first
+    // (K·N elements, small next to the M·N·K multiply-adds).
+    const bRows = transB ? noGrad(() => transpose(b)) : b;
+    launch('matmul', MATMUL_ROWBLOCK, {
+      params,
+      inputs: [a, bRows],
+      outputs: [c],
+      workgroups: [Math.ceil(N / 32), Math.ceil(M / 8), batch],
+      overrides: { TRANS_A: overrides.TRANS_A },
+    });
+    if (bRows !== b) bRows.dispose();
+  } else if (chosen === 'naive') {
     launch('matmul', MATMUL_NAIVE, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8), batch], overrides });
   } else {
     launch('matmul', MATMUL_TILED, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / TILE), Math.ceil(M / TILE), batch], overrides });

@@ -55,7 +55,7 @@ export interface MatmulOptions {
 const TILE = 64;
 
 /** The dispatch, without the tape. */
-function matmulKernel(a: Tensor, b: Tensor, transA: boolean, transB: boolean, impl: MatmulImpl): Tensor {
+function matmulKernel(a: Tensor, b: Tensor, transA: boolean, transB: boolean, impl: MatmulImpl, strict = true): Tensor {
   if (a.rank < 2 || b.rank < 2) throw new WgslnetError(`matmul: operands must have rank ≥ 2, got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   const [ar, ac] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
@@ -81,7 +81,7 @@ function matmulKernel(a: Tensor, b: Tensor, transA: boolean, transB: boolean, im
   const c = output([...batchShape, M, N], 'matmul');
   if (c.size === 0) return c;
   const overrides = { TRANS_A: transA ? 1 : 0, TRANS_B: transB ? 1 : 0 };
-  const chosen = impl === 'auto' ? (runtime().adapter.software && N % 4 === 0 ? 'rowblock' : 'tiled') : impl;
+  const chosen = impl === 'auto' ? (runtime().adapter.software && N % 4 === 0 ? 'rowblock' : 'tiled') : impl === 'rowblock' && !strict && N % 4 !== 0 ? 'tiled' : impl;
   if (chosen === 'rowblock') {
     if (N % 4 !== 0) throw new WgslnetError(`matmul: the rowblock kernel needs N % 4 == 0 (N = ${N}); use impl 'tiled' or 'auto'`);
     // It reads B as vec4 rows of [K, N]: a B to be read transposed is copied into that layout first
@@ -114,14 +114,15 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const c = matmulKernel(a, b, transA, transB, impl);
   return record(c, 'matmul', [a, b], (g) => {
     // With C = op(A)·op(B): dA = g·op(B)ᵀ, dB = op(A)ᵀ·g, each written in A's (B's) stored layout.
+    // (Not strict: where rowblock cannot run a gradient's shape, the tiled kernel does.)
     let da: Tensor | null = null;
     let db: Tensor | null = null;
     if (a.requiresGrad) {
-      da = transA ? matmulKernel(b, g, transB, true, impl) : matmulKernel(g, b, false, !transB, impl);
+      da = transA ? matmulKernel(b, g, transB, true, impl, false) : matmulKernel(g, b, false, !transB, impl, false);
       da = reduceBatch(da, a.shape);
     }
     if (b.requiresGrad) {
-      db = transB ? matmulKernel(g, a, true, transA, impl) : matmulKernel(a, g, !transA, false, impl);
+      db = transB ? matmulKernel(g, a, true, transA, impl, false) : matmulKernel(a, g, !transA, false, impl, false);
       db = reduceBatch(db, b.shape);
     }
     return [da, db];

@@ -34,8 +34,16 @@ export class CompiledKernel {
     this.module = device.createShaderModule({ label: decl.file, code });
   }
 
+  private key(overrides: Overrides): string {
+    return Object.keys(overrides).sort().map((k) => `${k}=${overrides[k]}`).join(',');
+  }
+
+  hasPipeline(overrides: Overrides = {}): boolean {
+    return this.pipelines.has(this.key(overrides));
+  }
+
   pipeline(overrides: Overrides = {}): GPUComputePipeline {
-    const key = Object.keys(overrides).sort().map((k) => `${k}=${overrides[k]}`).join(',');
+    const key = this.key(overrides);
     let p = this.pipelines.get(key);
     if (!p) {
       p = this.device.createComputePipeline({

@@ -88,6 +88,15 @@ export class Runtime {
     return k;
   }
 
+  /** The kernel's pipeline for these overrides; a new one is created inside an error scope. */
+  private pipeline(k: CompiledKernel, overrides: Overrides | undefined): GPUComputePipeline {
+    if (k.hasPipeline(overrides)) return k.pipeline(overrides);
+    this.device.pushErrorScope('validation');
+    const p = k.pipeline(overrides);
+    this.watch(`creating the pipeline for shaders/${k.decl.file}${overrides ? ' ' + JSON.stringify(overrides) : ''}`, this.device.popErrorScope());
+    return p;
+  }
+
   dispatch(a: DispatchArgs): void {
     if (this.lost) throw this.lost;
     const k = this.kernel(a.kernel);
@@ -103,8 +112,9 @@ export class Runtime {
     }
     const uniform = k.layout.fields.length ? this.uniformBuffer(a.kernel.file, packUniforms(a.kernel.file, k.layout, a.params ?? {})) : null;
     const bindGroup = this.bindGroup(k, uniform, [...a.inputs, ...a.outputs]);
+    const pipeline = this.pipeline(k, a.overrides);
     const pass = this.computePass();
-    pass.setPipeline(k.pipeline(a.overrides));
+    pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(x, y, z);
     this.lastOp = `${a.op} (shaders/${a.kernel.file})`;
@@ -175,7 +185,12 @@ export class Runtime {
     this.checks = [];
     const results = await Promise.all(checks.map((c) => c.done));
     const first = results.find((r) => r !== null) ?? this.uncaptured.shift() ?? this.lost;
-    if (first) throw first;
+    if (first) {
+      // Later errors in the same stretch of work are almost always the first one cascading (an
+      // invalid module makes an invalid pipeline makes an invalid command buffer): report the first.
+      this.uncaptured = [];
+      throw first;
+    }
   }
 
   private watch(ops: string, ...scopes: Promise<GPUError | null>[]): void {

@@ -86,3 +86,19 @@ export function clone(x: Tensor): Tensor {
   const y = stridedCopy('clone', x, x.shape, contiguousStrides(x.shape));
   return record(y, 'clone', [x], (g) => [g]);
 }
+
+/**
+ * Copies src into dst's own buffer, in place (like tf.Variable.assign or torch's copy_): how a
+ * parameter takes its updated value without a new tensor. Not recorded on the tape.
+ */
+export function assign(dst: Tensor, src: Tensor): Tensor {
+  if (!sameShape(dst.shape, src.shape)) throw new WgslnetError(`assign: source ${shapeStr(src.shape)} does not match destination ${shapeStr(dst.shape)}`);
+  if (dst.size === 0) return dst;
+  launch('assign', STRIDED_COPY, {
+    params: { n: dst.size, rank: 1, shape: dims8([dst.size]), xStrides: dims8([1]) },
+    inputs: [src],
+    outputs: [dst],
+    workgroups: grid1d(dst.size),
+  });
+  return dst;
+}

@@ -5,7 +5,7 @@ import { backward, tapeOps } from '../tensor/autograd.js';
 import { Tensor } from '../tensor/tensor.js';
 import { full } from './creation.js';
 import { add, addAny, divAny, exp, log, mulAny, neg, relu, sqrt, subAny } from './elementwise.js';
-import { clone, expand, flatten, permute, reshape, transpose } from './layout.js';
+import { assign, clone, expand, flatten, permute, reshape, transpose } from './layout.js';
 import { logSoftmax } from './loss.js';
 import { matmul, type MatmulOptions } from './matmul.js';
 import { max, mean, sum } from './reduce.js';
@@ -32,6 +32,8 @@ declare module '../tensor/tensor.js' {
     transpose(dim0?: number, dim1?: number): Tensor;
     expand(shape: Shape): Tensor;
     clone(): Tensor;
+    /** Overwrites this tensor's values with src's, in place (no new buffer, not recorded). */
+    assign(src: Tensor): Tensor;
     logSoftmax(axis?: number): Tensor;
     /** Back-propagates from this tensor (a scalar loss, or pass dL/d(this)). */
     backward(gradient?: Tensor): void;
@@ -60,6 +62,7 @@ P.permute = function (dims) { return permute(this, dims); };
 P.transpose = function (d0, d1) { return transpose(this, d0, d1); };
 P.expand = function (shape) { return expand(this, shape); };
 P.clone = function () { return clone(this); };
+P.assign = function (src) { return assign(this, src); };
 P.logSoftmax = function (axis) { return logSoftmax(this, axis); };
 P.backward = function (gradient) { backward(this, gradient); };
 P.detach = function () { return this.view(this.shape); };

@@ -1,0 +1,64 @@
+// The same core in a browser: Debian's Chromium, headless, with WebGPU on SwiftShader, driven by
+// playwright-core. The page is served from 127.0.0.1 (WebGPU needs a secure context).
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { bundle } from '../scripts/bundle.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+let server: Server;
+let browser: Browser;
+let url: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`npm run setup\` (installs Debian's chromium as root).`);
+  const code = (await bundle(fileURLToPath(new URL('./browser/page.ts', import.meta.url))))!;
+  const html = '<!doctype html><meta charset="utf-8"><title>wgslnet browser test</title><script type="module" src="/page.js"></script>';
+  server = createServer((req, res) => {
+    if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
+    else res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--enable-unsafe-webgpu',
+      '--enable-unsafe-swiftshader',
+      '--use-webgpu-adapter=swiftshader',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+describe('browser (Chromium, SwiftShader WebGPU)', () => {
+  it('runs a matmul and its gradients on navigator.gpu, matching the reference', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => typeof (globalThis as { runChecks?: unknown }).runChecks === 'function', null, { timeout: 60_000 });
+    const result = await page.evaluate(() => (globalThis as unknown as { runChecks: () => Promise<Record<string, unknown>> }).runChecks());
+    expect(errors).toEqual([]);
+    console.log(`browser adapter: ${result.adapter}`);
+    expect(result.software).toBe(true);
+    expect(result.forward).toBeLessThan(1e-4);
+    expect(result.gradA).toBeLessThan(1e-4);
+    expect(result.gradB).toBeLessThan(1e-4);
+  }, 120_000);
+});

@@ -1,15 +1,18 @@
-// Timing GPU work from the host: warm up, then run until both a minimum count and a minimum time
-// are reached, and report the median of per-batch times. Each sample submits its work and waits
-// for the queue, so it measures what a user waits for (dispatch + execution).
+// Timing GPU work from the host, and the one table format every bench prints.
+// Times are medians; each sample waits for the GPU, so a row measures what a user waits for.
 
 import { sync } from '../src/node/index.js';
+import type { Peak } from './peak.js';
 
 export interface Timing {
   /** Median seconds for one call of fn. */
   seconds: number;
+  /** Fastest sample: what the peak probes report (a peak is a maximum). */
+  best: number;
   samples: number;
 }
 
+/** Times fn() + sync(): warm up, then sample until both minSamples and minSeconds are reached. */
 export async function timeGpu(fn: () => void, opts: { warmup?: number; minSamples?: number; minSeconds?: number } = {}): Promise<Timing> {
   const warmup = opts.warmup ?? 1;
   const minSamples = opts.minSamples ?? 3;
@@ -26,5 +29,50 @@ export async function timeGpu(fn: () => void, opts: { warmup?: number; minSample
     if (times.length >= 200) break;
   }
   times.sort((a, b) => a - b);
-  return { seconds: times[Math.floor(times.length / 2)]!, samples: times.length };
+  return { seconds: times[Math.floor(times.length / 2)]!, best: times[0]!, samples: times.length };
+}
+
+/** Median seconds of an async call (one warm-up, then `samples` timed calls). */
+export async function timeAsync(fn: () => Promise<void>, samples = 3): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+export interface Row {
+  name: string;
+  impl: string;
+  seconds: number;
+  flops?: number;
+  bytes?: number;
+  peak: Peak;
+  /** The peer's seconds for the same row, for the ratio column. */
+  peer?: number;
+}
+
+export function formatTable(rows: Row[]): string {
+  const head = ['workload', 'impl', 'ms', 'GFLOP/s', '% FMA peak', 'GB/s', '% copy BW', '× TF.js'];
+  const body = rows.map((r) => {
+    const gflops = r.flops ? r.flops / r.seconds / 1e9 : undefined;
+    const gbps = r.bytes ? r.bytes / r.seconds / 1e9 : undefined;
+    return [
+      r.name,
+      r.impl,
+      (r.seconds * 1000).toFixed(1),
+      gflops?.toFixed(2) ?? '',
+      gflops ? ((100 * gflops) / r.peak.gflops).toFixed(1) : '',
+      gbps?.toFixed(2) ?? '',
+      gbps ? ((100 * gbps) / r.peak.gbps).toFixed(1) : '',
+      r.peer ? (r.peer / r.seconds).toFixed(2) : '',
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

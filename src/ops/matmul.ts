@@ -16,23 +16,26 @@ import { sumTo } from './reduce.js';
 import { reshape, transpose } from './layout.js';
 import { runtime } from '../gpu/runtime.js';
 
+/** The one contract all three kernels share (see matmul_naive.wgsl). */
+const MATMUL_PARAMS = { M: 'u32', N: 'u32', K: 'u32', aBatchStride: 'u32', bBatchStride: 'u32' } as const;
+
 const MATMUL_NAIVE = defineKernel({
   file: 'matmul/matmul_naive.wgsl',
-  params: { M: 'u32', N: 'u32', K: 'u32', aBatchStride: 'u32', bBatchStride: 'u32' },
+  params: MATMUL_PARAMS,
   inputs: ['a', 'b'],
   outputs: ['c'],
   overrides: ['TRANS_A', 'TRANS_B'],
 });
 const MATMUL_ROWBLOCK = defineKernel({
   file: 'matmul/matmul_rowblock.wgsl',
-  params: { M: 'u32', N: 'u32', K: 'u32', aBatchStride: 'u32', bBatchStride: 'u32' },
+  params: MATMUL_PARAMS,
   inputs: ['a', 'b'],
   outputs: ['c'],
   overrides: ['TRANS_A'],
 });
 const MATMUL_TILED = defineKernel({
   file: 'matmul/matmul_tiled.wgsl',
-  params: { M: 'u32', N: 'u32', K: 'u32', aBatchStride: 'u32', bBatchStride: 'u32' },
+  params: MATMUL_PARAMS,
   inputs: ['a', 'b'],
   outputs: ['c'],
   overrides: ['TRANS_A', 'TRANS_B'],

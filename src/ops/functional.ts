@@ -6,3 +6,4 @@ export { sum, mean, max } from './reduce.js';
 export { matmul } from './matmul.js';
 export { reshape, flatten, permute, transpose, expand, clone } from './layout.js';
 export { logSoftmax, crossEntropy } from './loss.js';
+export { conv2d } from './conv.js';

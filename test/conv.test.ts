@@ -31,6 +31,9 @@ export const CONV_CASES: Case[] = [
   { x: [2, 4, 6, 6], o: 4, k: [3, 3], groups: 4, padding: [1, 1] }, // depthwise
   { x: [1, 3, 5, 7], o: 2, k: [2, 3], stride: [1, 2], padding: [0, 1], dilation: [2, 1] },
   { x: [3, 5, 4, 4], o: 7, k: [3, 3] },
+  { x: [2, 3, 13, 19], o: 36, k: [3, 3], padding: [1, 1], bias: true },
+  { x: [1, 8, 10, 17], o: 8, k: [3, 3], stride: [2, 2], padding: [1, 1] },
+  { x: [2, 5, 9, 9], o: 12, k: [1, 1], stride: [2, 2] },
 ];
 
 describe('conv2d', () => {
@@ -38,15 +41,18 @@ describe('conv2d', () => {
     const groups = c.groups ?? 1;
     const wShape = [c.o, c.x[1] / groups, ...c.k];
     const opts = { stride: c.stride ?? [1, 1], padding: c.padding ?? [0, 0], dilation: c.dilation ?? [1, 1], groups } as const;
-    it(`naive x${JSON.stringify(c.x)} w${JSON.stringify(wShape)} ${JSON.stringify(opts)}${c.bias ? ' +bias' : ''}`, () =>
+    for (const impl of ['naive', 'implicit'] as const) {
+    if (impl === 'implicit' && (groups !== 1 || c.o % 4 !== 0)) continue;
+    it(`${impl} x${JSON.stringify(c.x)} w${JSON.stringify(wShape)} ${JSON.stringify(opts)}${c.bias ? ' +bias' : ''}`, () =>
       checkOp({
         name: 'conv2d',
         inputs: [{ shape: c.x, grad: true }, { shape: wShape, grad: true }, ...(c.bias ? [{ shape: [c.o], grad: true }] : [])],
-        gpu: (x, w, b) => F.conv2d(x!, w!, b ?? null, { ...opts, impl: 'naive' }),
+        gpu: (x, w, b) => F.conv2d(x!, w!, b ?? null, { ...opts, impl }),
         ref: (x, w, b) => refConv(x!, c.x, w!, wShape, b ?? null, { ...opts, stride: [...opts.stride], padding: [...opts.padding], dilation: [...opts.dilation] }),
         rtol: 1e-5,
         atol: 1e-4,
       }));
+    }
   }
   it('bad arguments are named', () => {
     const x = zeros([1, 4, 5, 5]);

@@ -2,13 +2,14 @@
 // OIHW weight, stride / padding / dilation as a number or [h, w], groups (depthwise when
 // groups = C). The naive kernels are the specification; faster versions join them here.
 
+import { WgslnetError } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernelDecl.js';
-import { record } from '../tensor/autograd.js';
+import { noGrad, record } from '../tensor/autograd.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { zeros } from './creation.js';
 import { CONV_PARAMS, convGeometry, type Conv2dOptions, type ConvGeometry } from './convGeometry.js';
 import { grid1d, launch, output } from './launch.js';
-import { reshape } from './layout.js';
+import { reshape, transpose } from './layout.js';
 import { sum } from './reduce.js';
 
 const CONV_NAIVE = defineKernel({
@@ -18,20 +19,42 @@ const CONV_NAIVE = defineKernel({
   outputs: ['y'],
   overrides: ['WG'],
 });
+const CONV_IMPLICIT = defineKernel({
+  file: 'conv/conv2d_implicit.wgsl',
+  params: { ...CONV_PARAMS, hasBias: 'u32' },
+  inputs: ['x', 'wt', 'b'],
+  outputs: ['y'],
+});
 const CONV_NAIVE_DX = defineKernel({ file: 'conv/conv2d_naive_dx.wgsl', params: CONV_PARAMS, inputs: ['dy', 'w'], outputs: ['dx'], overrides: ['WG'] });
 const CONV_NAIVE_DW = defineKernel({ file: 'conv/conv2d_naive_dw.wgsl', params: CONV_PARAMS, inputs: ['dy', 'x'], outputs: ['dw'], overrides: ['WG'] });
 
-export type ConvImpl = 'naive';
+export type ConvImpl = 'naive' | 'implicit' | 'auto';
+
+/** Which kernel runs: implicit GEMM where it applies (groups = 1, channel counts % 4 = 0), else naive. */
+function pick(impl: ConvImpl, eligible: boolean, what: string): 'naive' | 'implicit' {
+  if (impl === 'naive') return 'naive';
+  if (eligible) return 'implicit';
+  if (impl === 'implicit') throw new WgslnetError(`conv2d: the implicit-GEMM ${what} kernel needs groups = 1 and a channel count divisible by 4; use impl 'naive' or 'auto'`);
+  return 'naive';
+}
 
 export interface Conv2dCallOptions extends Conv2dOptions {
   impl?: ConvImpl;
 }
 
-function forwardKernel(g: ConvGeometry, x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+function forwardKernel(g: ConvGeometry, x: Tensor, w: Tensor, b: Tensor | null, impl: ConvImpl): Tensor {
   const y = output([g.N, g.O, g.OH, g.OW], 'conv2d');
   // Without a bias the kernel still needs a buffer bound there; it reads nothing from it.
   const bias = b ?? zeros([1]);
-  launch('conv2d', CONV_NAIVE, { params: { ...g, hasBias: b ? 1 : 0 }, inputs: [x, w, bias], outputs: [y], workgroups: grid1d(y.size, 64) });
+  const params = { ...g, hasBias: b ? 1 : 0 };
+  if (pick(impl, g.groups === 1 && g.O % 4 === 0, 'forward') === 'implicit') {
+    // Wt[k, o] = w[o, k]: one small copy so each invocation reads 4 output channels as a vec4.
+    const wt = noGrad(() => transpose(reshape(w, [g.O, g.C * g.KH * g.KW])));
+    launch('conv2d', CONV_IMPLICIT, { params, inputs: [x, wt, bias], outputs: [y], workgroups: [Math.ceil(g.O / 32), g.OH * Math.ceil(g.OW / 8), g.N] });
+    wt.dispose();
+  } else {
+    launch('conv2d', CONV_NAIVE, { params, inputs: [x, w, bias], outputs: [y], workgroups: grid1d(y.size, 64) });
+  }
   if (!b) bias.dispose();
   return y;
 }
@@ -56,7 +79,8 @@ function biasGrad(g: ConvGeometry, dy: Tensor): Tensor {
 /** torch.nn.functional.conv2d: y = conv(x, w) + b. */
 export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv2dCallOptions = {}): Tensor {
   const g = convGeometry(x.shape, w.shape, opts);
-  const y = forwardKernel(g, x, w, b);
+  const impl = opts.impl ?? 'auto';
+  const y = forwardKernel(g, x, w, b, impl);
   const parents = b ? [x, w, b] : [x, w];
   return record(y, 'conv2d', parents, (dy) => [
     x.requiresGrad ? conv2dInputGrad(g, dy, w) : null,

@@ -7,3 +7,4 @@ export { matmul } from './matmul.js';
 export { reshape, flatten, permute, transpose, expand, clone } from './layout.js';
 export { logSoftmax, crossEntropy } from './loss.js';
 export { conv2d } from './conv.js';
+export { batchNorm, batchNormRelu, type BatchNormOptions } from './batchnorm.js';

@@ -1,0 +1,60 @@
+// batchnorm, backward — the per-channel sums (they are also dβ and dγ):
+//   dbeta[c]  = Σ_{n,s} g[n, c, s]
+//   dgamma[c] = Σ_{n,s} g[n, c, s] · x̂[n, c, s],    x̂ = (x − mean[c]) / sqrt(var[c] + eps)
+//   where g = dy, or dy masked by y > 0 when the forward was fused with ReLU (RELU = 1).
+// Layout: x, y, dy are [N, C, HW]; mean, var, dbeta, dgamma are [C].
+// One workgroup per channel (as bn_stats.wgsl).
+// Bindings: p = { N, C, HW, eps }; x, y, dy, mean, var in; dbeta, dgamma out.
+
+struct Params {
+  N: u32,
+  C: u32,
+  HW: u32,
+  eps: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> y: array<f32>;
+@group(0) @binding(3) var<storage, read> dy: array<f32>;
+@group(0) @binding(4) var<storage, read> mean: array<f32>;
+@group(0) @binding(5) var<storage, read> var_: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dbeta: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dgamma: array<f32>;
+
+override WG: u32 = 64;
+override RELU: u32 = 0;
+
+var<workgroup> sumG: array<f32, WG>;
+var<workgroup> sumGX: array<f32, WG>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let c = wid.x;
+  let M = p.N * p.HW;
+  let m = mean[c];
+  let inv = inverseSqrt(var_[c] + p.eps);
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var j = lid; j < M; j += WG) {
+    let i = ((j / p.HW) * p.C + c) * p.HW + j % p.HW;
+    var g = dy[i];
+    if (RELU == 1u && y[i] <= 0.0) { g = 0.0; }
+    sg += g;
+    sgx += g * (x[i] - m) * inv;
+  }
+  sumG[lid] = sg;
+  sumGX[lid] = sgx;
+  workgroupBarrier();
+  for (var half = WG / 2u; half > 0u; half /= 2u) {
+    if (lid < half) {
+      sumG[lid] += sumG[lid + half];
+      sumGX[lid] += sumGX[lid + half];
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    dbeta[c] = sumG[0];
+    dgamma[c] = sumGX[0];
+  }
+}

@@ -1,0 +1,131 @@
+// Batch normalisation, as torch.nn.functional.batch_norm: over N and the spatial dims of
+// [N, C, ...] input. Training uses batch statistics (biased variance) and updates the running
+// statistics in place (unbiased variance, momentum 0.1); evaluation uses the running statistics.
+// batchNormRelu is the same op with the ReLU fused into the apply and the backward kernels.
+
+import { shapeStr, WgslnetError } from '../gpu/errors.js';
+import { defineKernel } from '../gpu/kernelDecl.js';
+import { record } from '../tensor/autograd.js';
+import { sizeOf } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { ones, zeros } from './creation.js';
+import { grid1d, launch, output } from './launch.js';
+
+const BN_STATS = defineKernel({ file: 'norm/bn_stats.wgsl', params: { N: 'u32', C: 'u32', HW: 'u32' }, inputs: ['x'], outputs: ['mean', 'var_'], overrides: ['WG'] });
+const BN_APPLY = defineKernel({
+  file: 'norm/bn_apply.wgsl',
+  params: { n: 'u32', C: 'u32', HW: 'u32', eps: 'f32' },
+  inputs: ['x', 'mean', 'var_', 'gamma', 'beta'],
+  outputs: ['y'],
+  overrides: ['WG', 'RELU'],
+});
+const BN_RUNNING = defineKernel({
+  file: 'norm/bn_running.wgsl',
+  params: { C: 'u32', momentum: 'f32', unbias: 'f32' },
+  inputs: ['mean', 'var_'],
+  outputs: ['runningMean', 'runningVar'],
+});
+const BN_BACKWARD_REDUCE = defineKernel({
+  file: 'norm/bn_backward_reduce.wgsl',
+  params: { N: 'u32', C: 'u32', HW: 'u32', eps: 'f32' },
+  inputs: ['x', 'y', 'dy', 'mean', 'var_'],
+  outputs: ['dbeta', 'dgamma'],
+  overrides: ['WG', 'RELU'],
+});
+const BN_BACKWARD_DX = defineKernel({
+  file: 'norm/bn_backward_dx.wgsl',
+  params: { n: 'u32', C: 'u32', HW: 'u32', M: 'f32', eps: 'f32' },
+  inputs: ['x', 'y', 'dy', 'mean', 'var_', 'gamma', 'dbeta', 'dgamma'],
+  outputs: ['dx'],
+  overrides: ['WG', 'RELU', 'TRAINING'],
+});
+
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  training?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+function batchNormImpl(
+  op: string,
+  relu: boolean,
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  opts: BatchNormOptions,
+): Tensor {
+  if (x.rank < 2) throw new WgslnetError(`${op}: input must be [N, C, ...], got ${shapeStr(x.shape)}`);
+  const [N, C] = x.shape as [number, number];
+  const HW = sizeOf(x.shape.slice(2));
+  const M = N * HW;
+  const training = opts.training ?? false;
+  const eps = opts.eps ?? 1e-5;
+  const momentum = opts.momentum ?? 0.1;
+  for (const [name, t] of [['weight', opts.weight], ['bias', opts.bias], ['runningMean', runningMean], ['runningVar', runningVar]] as const) {
+    if (t && (t.rank !== 1 || t.shape[0] !== C)) throw new WgslnetError(`${op}: ${name} must be [${C}] for input ${shapeStr(x.shape)}, got ${shapeStr(t.shape)}`);
+  }
+  if (!training && (!runningMean || !runningVar)) throw new WgslnetError(`${op}: evaluation mode needs running statistics`);
+  if (training && M < 2) throw new WgslnetError(`${op}: training needs more than one value per channel, got input ${shapeStr(x.shape)}`);
+
+  const gamma = opts.weight ?? ones([C]);
+  const beta = opts.bias ?? zeros([C]);
+  let mean: Tensor;
+  let var_: Tensor;
+  if (training) {
+    mean = output([C], op);
+    var_ = output([C], op);
+    launch(op, BN_STATS, { params: { N, C, HW }, inputs: [x], outputs: [mean, var_], workgroups: [C] });
+    if (runningMean && runningVar) {
+      launch(`${op} running stats`, BN_RUNNING, {
+        params: { C, momentum, unbias: M / (M - 1) },
+        inputs: [mean, var_],
+        outputs: [runningMean, runningVar],
+        workgroups: [Math.ceil(C / 64)],
+      });
+    }
+  } else {
+    mean = runningMean!;
+    var_ = runningVar!;
+  }
+  const y = output(x.shape, op);
+  const RELU = relu ? 1 : 0;
+  launch(op, BN_APPLY, { params: { n: x.size, C, HW, eps }, inputs: [x, mean, var_, gamma, beta], outputs: [y], workgroups: grid1d(x.size), overrides: { RELU } });
+
+  const parents = [x, ...(opts.weight ? [opts.weight] : []), ...(opts.bias ? [opts.bias] : [])];
+  record(y, op, parents, (dy) => {
+    const dbeta = output([C], `${op} backward`);
+    const dgamma = output([C], `${op} backward`);
+    launch(`${op} backward`, BN_BACKWARD_REDUCE, { params: { N, C, HW, eps }, inputs: [x, y, dy, mean, var_], outputs: [dbeta, dgamma], workgroups: [C], overrides: { RELU } });
+    let dx: Tensor | null = null;
+    if (x.requiresGrad) {
+      dx = output(x.shape, `${op} backward`);
+      launch(`${op} backward`, BN_BACKWARD_DX, {
+        params: { n: x.size, C, HW, M, eps },
+        inputs: [x, y, dy, mean, var_, gamma, dbeta, dgamma],
+        outputs: [dx],
+        workgroups: grid1d(x.size),
+        overrides: { RELU, TRAINING: training ? 1 : 0 },
+      });
+    }
+    const grads: (Tensor | null)[] = [dx];
+    if (opts.weight) grads.push(dgamma);
+    if (opts.bias) grads.push(dbeta);
+    return grads;
+  });
+  return y;
+}
+
+/**
+ * torch.nn.functional.batch_norm(x, running_mean, running_var, weight, bias, training, momentum, eps).
+ * In training the running statistics (if given) are updated in place.
+ */
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+  return batchNormImpl('batchNorm', false, x, runningMean, runningVar, opts);
+}
+
+/** relu(batchNorm(x, …)) in one pass forward and one backward: the pair every ResNet block uses. */
+export function batchNormRelu(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+  return batchNormImpl('batchNormRelu', true, x, runningMean, runningVar, opts);
+}

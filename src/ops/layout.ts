@@ -6,7 +6,7 @@ import { defineKernel } from '../gpu/kernelDecl.js';
 import { record } from '../tensor/autograd.js';
 import { broadcastStrides, collapseDims, contiguousStrides, normAxis, sameShape, sizeOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { dims8, grid1d, launch, output } from './launch.js';
+import { dims8, fillTensor, grid1d, launch, output } from './launch.js';
 import { sumTo } from './reduce.js';
 
 const STRIDED_COPY = defineKernel({
@@ -15,6 +15,14 @@ const STRIDED_COPY = defineKernel({
   inputs: ['x'],
   outputs: ['y'],
   overrides: ['WG'],
+});
+
+const SLICE_COPY = defineKernel({
+  file: 'elementwise/slice_copy.wgsl',
+  params: { n: 'u32', A: 'u32', inner: 'u32', total: 'u32', start: 'u32' },
+  inputs: ['src'],
+  outputs: ['dst'],
+  overrides: ['WG', 'TO_BIG'],
 });
 
 /** Copies x, read through `strides`, into a new contiguous tensor of `shape`. No tape. */
@@ -101,4 +109,55 @@ export function assign(dst: Tensor, src: Tensor): Tensor {
     workgroups: grid1d(dst.size),
   });
   return dst;
+}
+
+/** Concatenates along `axis` (torch.cat). Shapes must agree on every other dim. */
+export function cat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!tensors.length) throw new WgslnetError('cat: needs at least one tensor');
+  const first = tensors[0]!;
+  const ax = normAxis('cat', axis, first.rank);
+  for (const t of tensors) {
+    if (t.rank !== first.rank || t.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
+      throw new WgslnetError(`cat: ${shapeStr(t.shape)} does not match ${shapeStr(first.shape)} outside axis ${ax}`);
+    }
+  }
+  const total = tensors.reduce((s, t) => s + t.shape[ax]!, 0);
+  const shape = first.shape.map((d, i) => (i === ax ? total : d));
+  const y = output(shape, 'cat');
+  const inner = sizeOf(first.shape.slice(ax + 1));
+  let start = 0;
+  const starts: number[] = [];
+  for (const t of tensors) {
+    starts.push(start);
+    const A = t.shape[ax]!;
+    if (t.size) launch('cat', SLICE_COPY, { params: { n: t.size, A, inner, total, start }, inputs: [t], outputs: [y], workgroups: grid1d(t.size), overrides: { TO_BIG: 1 } });
+    start += A;
+  }
+  return record(y, 'cat', tensors, (g) => tensors.map((t, k) => (t.requiresGrad ? narrow(g, ax, starts[k]!, t.shape[ax]!) : null)));
+}
+
+/** The slice [start, start + length) along `axis`, as a new tensor (torch.narrow, copied). */
+export function narrow(x: Tensor, axis: number, start: number, length: number): Tensor {
+  const ax = normAxis('narrow', axis, x.rank);
+  const total = x.shape[ax]!;
+  if (start < 0 || length < 0 || start + length > total) throw new WgslnetError(`narrow: [${start}, ${start + length}) is outside axis ${ax} of ${shapeStr(x.shape)}`);
+  const shape = x.shape.map((d, i) => (i === ax ? length : d));
+  const y = output(shape, 'narrow');
+  const inner = sizeOf(x.shape.slice(ax + 1));
+  if (y.size) launch('narrow', SLICE_COPY, { params: { n: y.size, A: length, inner, total, start }, inputs: [x], outputs: [y], workgroups: grid1d(y.size), overrides: { TO_BIG: 0 } });
+  return record(y, 'narrow', [x], (g) => {
+    // The gradient is g placed into zeros of x's shape: a cat of zeros, g, zeros along the axis.
+    const parts: Tensor[] = [];
+    const zerosOf = (n: number) => fullLike(x.shape.map((d, i) => (i === ax ? n : d)));
+    if (start) parts.push(zerosOf(start));
+    parts.push(g);
+    if (total - start - length) parts.push(zerosOf(total - start - length));
+    return [parts.length === 1 ? g : cat(parts, ax)];
+  });
+}
+
+function fullLike(shape: Shape): Tensor {
+  const t = output(shape, 'zeros');
+  if (t.size) fillTensor(t, 0);
+  return t;
 }

@@ -9,3 +9,4 @@ export { logSoftmax, crossEntropy } from './loss.js';
 export { conv2d } from './conv.js';
 export { batchNorm, batchNormRelu, type BatchNormOptions } from './batchnorm.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d, adaptiveConcatPool2d, type PoolOptions } from './pool.js';
+export { dropout, linear } from './dropout.js';

@@ -24,6 +24,7 @@ describe('broadcasting binary ops', () => {
     sub: [F.sub, (u: number, v: number) => u - v],
     mul: [F.mul, (u: number, v: number) => u * v],
     div: [F.div, (u: number, v: number) => u / v],
+    addRelu: [F.addRelu, (u: number, v: number) => Math.max(u + v, 0)],
   } as const;
   for (const [name, [gpu, f]] of Object.entries(ops)) {
     for (const [as, bs] of pairs) {

@@ -1,5 +1,6 @@
 // binary, broadcasting — y = a ∘ b, with ∘ chosen by the override OP:
 //   OP 0: a + b    OP 1: a − b    OP 2: a · b    OP 3: a / b    OP 4: (a == b) ? 1 : 0
+//   OP 5: max(a + b, 0) — a residual add fused with its ReLU (one pass over memory instead of two)
 // Layout: y is contiguous with shape p.shape (rank ≤ 8, dims collapsed by the caller where every
 // operand is contiguous). a and b are read through strides into that shape: a broadcast dim has
 // stride 0. With rank 1 (the common same-shape case) there is no div/mod per element at all.
@@ -28,7 +29,8 @@ fn apply(u: f32, v: f32) -> f32 {
     case 1u: { return u - v; }
     case 2u: { return u * v; }
     case 3u: { return u / v; }
-    default: { return select(0.0, 1.0, u == v); }
+    case 4u: { return select(0.0, 1.0, u == v); }
+    default: { return max(u + v, 0.0); }
   }
 }
 

@@ -26,7 +26,7 @@ const SCALE_SHIFT = defineKernel({
 });
 const RELU_BACKWARD = defineKernel({ file: 'elementwise/relu_backward.wgsl', params: { n: 'u32' }, inputs: ['y', 'dy'], outputs: ['dx'], overrides: ['WG'] });
 
-const BINARY_OP = { add: 0, sub: 1, mul: 2, div: 3, eq: 4 } as const;
+const BINARY_OP = { add: 0, sub: 1, mul: 2, div: 3, eq: 4, addRelu: 5 } as const;
 type BinaryOp = keyof typeof BINARY_OP;
 
 /** The forward of every binary op: broadcast shapes, collapse dims, one dispatch. No tape. */
@@ -71,6 +71,18 @@ export function div(a: Tensor, b: Tensor): Tensor {
     a.requiresGrad ? sumTo(div(g, b), a.shape) : null,
     b.requiresGrad ? sumTo(neg(div(mul(g, y), b)), b.shape) : null,
   ]);
+}
+
+/**
+ * relu(a + b) in one pass: the end of every ResNet block (residual add, then ReLU). The backward
+ * masks the gradient by y > 0 once and hands it to both inputs.
+ */
+export function addRelu(a: Tensor, b: Tensor): Tensor {
+  const y = binaryKernel('addRelu', a, b);
+  return record(y, 'addRelu', [a, b], (g) => {
+    const masked = reluBackward(y, g);
+    return [sumTo(masked, a.shape), sumTo(masked, b.shape)];
+  });
 }
 
 /** 1 where a == b, else 0 (broadcasting). Not differentiable. */

@@ -1,7 +1,7 @@
 // F: the functional namespace, PyTorch's torch.nn.functional by another name.
 // Later op families (conv2d, batchNorm, pools) join here.
 
-export { add, sub, mul, div, neg, relu, exp, log, sqrt } from './elementwise.js';
+export { add, sub, mul, div, neg, relu, exp, log, sqrt, addRelu } from './elementwise.js';
 export { sum, mean, max } from './reduce.js';
 export { matmul } from './matmul.js';
 export { reshape, flatten, permute, transpose, expand, clone, cat, narrow } from './layout.js';

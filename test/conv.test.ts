@@ -34,6 +34,11 @@ export const CONV_CASES: Case[] = [
   { x: [2, 3, 13, 19], o: 36, k: [3, 3], padding: [1, 1], bias: true },
   { x: [1, 8, 10, 17], o: 8, k: [3, 3], stride: [2, 2], padding: [1, 1] },
   { x: [2, 5, 9, 9], o: 12, k: [1, 1], stride: [2, 2] },
+  { x: [2, 4, 7, 7], o: 8, k: [3, 3], padding: [1, 1] },
+  { x: [1, 4, 9, 9], o: 4, k: [3, 3], dilation: [2, 2], padding: [2, 2], bias: true },
+  { x: [1, 8, 6, 11], o: 4, k: [1, 1], stride: [2, 2] },
+  { x: [2, 4, 11, 11], o: 8, k: [7, 7], stride: [2, 2], padding: [3, 3] },
+  { x: [1, 4, 5, 9], o: 4, k: [2, 3], stride: [2, 1], padding: [1, 1] },
 ];
 
 describe('conv2d', () => {

@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { zeros } from './creation.js';
 import { CONV_PARAMS, convGeometry, type Conv2dOptions, type ConvGeometry } from './convGeometry.js';
 import { grid1d, launch, output } from './launch.js';
-import { reshape, transpose } from './layout.js';
+import { permute, reshape, transpose } from './layout.js';
 import { sum } from './reduce.js';
 
 const CONV_NAIVE = defineKernel({
@@ -25,6 +25,8 @@ const CONV_IMPLICIT = defineKernel({
   inputs: ['x', 'wt', 'b'],
   outputs: ['y'],
 });
+const CONV_IMPLICIT_DX = defineKernel({ file: 'conv/conv2d_implicit_dx.wgsl', params: CONV_PARAMS, inputs: ['dy', 'wp'], outputs: ['dx'] });
+const CONV_IMPLICIT_DW = defineKernel({ file: 'conv/conv2d_implicit_dw.wgsl', params: CONV_PARAMS, inputs: ['x', 'dyt'], outputs: ['dw'] });
 const CONV_NAIVE_DX = defineKernel({ file: 'conv/conv2d_naive_dx.wgsl', params: CONV_PARAMS, inputs: ['dy', 'w'], outputs: ['dx'], overrides: ['WG'] });
 const CONV_NAIVE_DW = defineKernel({ file: 'conv/conv2d_naive_dw.wgsl', params: CONV_PARAMS, inputs: ['dy', 'x'], outputs: ['dw'], overrides: ['WG'] });
 
@@ -59,15 +61,30 @@ function forwardKernel(g: ConvGeometry, x: Tensor, w: Tensor, b: Tensor | null, 
   return y;
 }
 
-export function conv2dInputGrad(g: ConvGeometry, dy: Tensor, w: Tensor): Tensor {
+export function conv2dInputGrad(g: ConvGeometry, dy: Tensor, w: Tensor, impl: ConvImpl = 'auto'): Tensor {
   const dx = output([g.N, g.C, g.H, g.W], 'conv2d dX');
-  launch('conv2d dX', CONV_NAIVE_DX, { params: { ...g }, inputs: [dy, w], outputs: [dx], workgroups: grid1d(dx.size, 64) });
+  if (pick(impl, g.groups === 1 && g.C % 4 === 0, 'dX') === 'implicit') {
+    // w as [O, KH, KW, C]: each invocation reads 4 input channels of one tap as a vec4.
+    const wp = noGrad(() => permute(w, [0, 2, 3, 1]));
+    launch('conv2d dX', CONV_IMPLICIT_DX, { params: { ...g }, inputs: [dy, wp], outputs: [dx], workgroups: [Math.ceil(g.C / 32), g.H * Math.ceil(g.W / 8), g.N] });
+    wp.dispose();
+  } else {
+    launch('conv2d dX', CONV_NAIVE_DX, { params: { ...g }, inputs: [dy, w], outputs: [dx], workgroups: grid1d(dx.size, 64) });
+  }
   return dx;
 }
 
-export function conv2dWeightGrad(g: ConvGeometry, dy: Tensor, x: Tensor): Tensor {
+export function conv2dWeightGrad(g: ConvGeometry, dy: Tensor, x: Tensor, impl: ConvImpl = 'auto'): Tensor {
   const dw = output([g.O, g.C / g.groups, g.KH, g.KW], 'conv2d dW');
-  launch('conv2d dW', CONV_NAIVE_DW, { params: { ...g }, inputs: [dy, x], outputs: [dw], workgroups: grid1d(dw.size, 64) });
+  if (pick(impl, g.groups === 1 && g.O % 4 === 0, 'dW') === 'implicit') {
+    // dy as NHWC: each invocation reads 4 output channels of one pixel as a vec4.
+    const dyt = noGrad(() => permute(dy, [0, 2, 3, 1]));
+    const K = g.C * g.KH * g.KW;
+    launch('conv2d dW', CONV_IMPLICIT_DW, { params: { ...g }, inputs: [x, dyt], outputs: [dw], workgroups: [Math.ceil(g.O / 32), Math.ceil(K / 8), 1] });
+    dyt.dispose();
+  } else {
+    launch('conv2d dW', CONV_NAIVE_DW, { params: { ...g }, inputs: [dy, x], outputs: [dw], workgroups: grid1d(dw.size, 64) });
+  }
   return dw;
 }
 
@@ -83,8 +100,8 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
   const y = forwardKernel(g, x, w, b, impl);
   const parents = b ? [x, w, b] : [x, w];
   return record(y, 'conv2d', parents, (dy) => [
-    x.requiresGrad ? conv2dInputGrad(g, dy, w) : null,
-    w.requiresGrad ? conv2dWeightGrad(g, dy, x) : null,
+    x.requiresGrad ? conv2dInputGrad(g, dy, w, impl === 'implicit' ? 'auto' : impl) : null,
+    w.requiresGrad ? conv2dWeightGrad(g, dy, x, impl === 'implicit' ? 'auto' : impl) : null,
     b?.requiresGrad ? biasGrad(g, dy) : null,
   ]);
 }

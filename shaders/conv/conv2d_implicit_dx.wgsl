@@ -7,6 +7,8 @@
 // Same design as conv2d_implicit.wgsl: 8 invocations compute 8 adjacent input columns
 // (iw0 … iw0+7 of row ih) × 32 input channels; the dy reads are uniform across the workgroup,
 // the weight read is one vec4 per (o, kh, kw) and feeds 8 columns.
+// UNIT_STRIDE = 1 (stride 1, the common case) compiles the whole-number checks away: integer
+// division is slow on a CPU driver, and here it sits on every load.
 // Grid: (ceil(C/32), H · ceil(W/8), N).
 // Bindings: p = shapes, stride, padding, dilation, groups; dy, wp in; dx out.
 
@@ -22,12 +24,18 @@ struct Params {
 @group(0) @binding(2) var<storage, read> wp: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 
+override UNIT_STRIDE: u32 = 0;
+
 // dy at output row oh (already known valid) for the input column reached through t = iw + pw − kw·dw,
 // or 0 when t is not a whole output column (all arguments uniform).
 fn dyAt(rowBase: u32, t: i32) -> f32 {
-  let sw = i32(p.strideW);
-  let ow = t / sw;
-  let ok = t >= 0 && t % sw == 0 && ow < i32(p.OW);
+  var ow = t;
+  var ok = t >= 0 && t < i32(p.OW);
+  if (UNIT_STRIDE == 0u) {
+    let sw = i32(p.strideW);
+    ow = t / sw;
+    ok = t >= 0 && t % sw == 0 && ow < i32(p.OW);
+  }
   return select(0.0, dy[rowBase + u32(clamp(ow, 0, i32(p.OW) - 1))], ok);
 }
 
@@ -46,8 +54,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   for (var o = 0u; o < p.O; o++) {
     for (var kh = 0u; kh < p.KH; kh++) {
       let th = i32(ih + p.padH) - i32(kh * p.dilH);
-      if (th < 0 || th % i32(p.strideH) != 0 || th / i32(p.strideH) >= i32(p.OH)) { continue; }
-      let rowBase = ((n * p.O + o) * p.OH + u32(th) / p.strideH) * p.OW;
+      var oh = th;
+      if (UNIT_STRIDE == 0u) {
+        if (th % i32(p.strideH) != 0) { continue; }
+        oh = th / i32(p.strideH);
+      }
+      if (th < 0 || oh >= i32(p.OH)) { continue; }
+      let rowBase = ((n * p.O + o) * p.OH + u32(oh)) * p.OW;
       for (var kw = 0u; kw < p.KW; kw++) {
         let wv = wp[((o * p.KH + kh) * p.KW + kw) * c4 + cvLoad];
         let t = i32(iw0 + p.padW) - i32(kw * p.dilW);

@@ -25,7 +25,7 @@ const CONV_IMPLICIT = defineKernel({
   inputs: ['x', 'wt', 'b'],
   outputs: ['y'],
 });
-const CONV_IMPLICIT_DX = defineKernel({ file: 'conv/conv2d_implicit_dx.wgsl', params: CONV_PARAMS, inputs: ['dy', 'wp'], outputs: ['dx'] });
+const CONV_IMPLICIT_DX = defineKernel({ file: 'conv/conv2d_implicit_dx.wgsl', params: CONV_PARAMS, inputs: ['dy', 'wp'], outputs: ['dx'], overrides: ['UNIT_STRIDE'] });
 const CONV_IMPLICIT_DW = defineKernel({ file: 'conv/conv2d_implicit_dw.wgsl', params: CONV_PARAMS, inputs: ['x', 'dyt'], outputs: ['dw'] });
 const CONV_NAIVE_DX = defineKernel({ file: 'conv/conv2d_naive_dx.wgsl', params: CONV_PARAMS, inputs: ['dy', 'w'], outputs: ['dx'], overrides: ['WG'] });
 const CONV_NAIVE_DW = defineKernel({ file: 'conv/conv2d_naive_dw.wgsl', params: CONV_PARAMS, inputs: ['dy', 'x'], outputs: ['dw'], overrides: ['WG'] });
@@ -66,7 +66,13 @@ export function conv2dInputGrad(g: ConvGeometry, dy: Tensor, w: Tensor, impl: Co
   if (pick(impl, g.groups === 1 && g.C % 4 === 0, 'dX') === 'implicit') {
     // w as [O, KH, KW, C]: each invocation reads 4 input channels of one tap as a vec4.
     const wp = noGrad(() => permute(w, [0, 2, 3, 1]));
-    launch('conv2d dX', CONV_IMPLICIT_DX, { params: { ...g }, inputs: [dy, wp], outputs: [dx], workgroups: [Math.ceil(g.C / 32), g.H * Math.ceil(g.W / 8), g.N] });
+    launch('conv2d dX', CONV_IMPLICIT_DX, {
+      params: { ...g },
+      inputs: [dy, wp],
+      outputs: [dx],
+      workgroups: [Math.ceil(g.C / 32), g.H * Math.ceil(g.W / 8), g.N],
+      overrides: { UNIT_STRIDE: g.strideH === 1 && g.strideW === 1 ? 1 : 0 },
+    });
     wp.dispose();
   } else {
     launch('conv2d dX', CONV_NAIVE_DX, { params: { ...g }, inputs: [dy, w], outputs: [dx], workgroups: grid1d(dx.size, 64) });

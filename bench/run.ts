@@ -1,9 +1,14 @@
 // npm run bench — numbers, not pass/fail. Prints the adapter, its measured roofline, then every
 // workload for each wgslnet implementation beside TF.js's WebGPU backend from the same run.
+//   npm run bench -- --only matmul,conv   (which sections; default all)
 //   npm run bench -- --sizes 256,512      (matmul sizes; default 256,512,1024,2048)
+//   npm run bench -- --batch 8            (conv batch; default 32, as the issue's ResNet-18 rows)
+//   npm run bench -- --conv-impls implicit  (conv implementations; default naive,implicit)
 
 import { init } from '../src/node/index.js';
+import { benchConv, resnet18Shapes } from './conv.js';
 import { benchMatmul } from './matmul.js';
+import type { ConvImpl } from '../src/ops/conv.js';
 import { measurePeak } from './peak.js';
 import { formatTable } from './timing.js';
 
@@ -12,10 +17,16 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const sizes = (arg('sizes') ?? '256,512,1024,2048').split(',').map(Number);
+const only = new Set((arg('only') ?? 'matmul,conv').split(','));
+const batch = Number(arg('batch') ?? 32);
+const convImpls = (arg('conv-impls') ?? 'naive,implicit').split(',') as ConvImpl[];
 
 const engine = await init();
 console.log(`adapter: ${engine.description}`);
 const peak = await measurePeak();
 console.log(`measured peak: ${peak.gflops.toFixed(1)} GFLOP/s (vec4 FMA chains), ${peak.gbps.toFixed(2)} GB/s (vec4 copy)\n`);
-const rows = await benchMatmul(peak, sizes);
-console.log(formatTable(rows));
+if (only.has('matmul')) console.log(formatTable(await benchMatmul(peak, sizes)) + '\n');
+if (only.has('conv')) {
+  console.log(`conv2d, ResNet-18 shapes, batch ${batch} (FLOPs = 2·N·O·OH·OW·C·KH·KW for each direction)`);
+  console.log(formatTable(await benchConv(peak, resnet18Shapes(batch), convImpls)) + '\n');
+}

@@ -1,12 +1,13 @@
 // npm run bench — numbers, not pass/fail. Prints the adapter, its measured roofline, then every
 // workload for each wgslnet implementation beside TF.js's WebGPU backend from the same run.
-//   npm run bench -- --only matmul,conv   (which sections; default all)
+//   npm run bench -- --only matmul,conv,fusion   (which sections; default all)
 //   npm run bench -- --sizes 256,512      (matmul sizes; default 256,512,1024,2048)
 //   npm run bench -- --batch 8            (conv batch; default 32, as the issue's ResNet-18 rows)
 //   npm run bench -- --conv-impls implicit  (conv implementations; default naive,implicit)
 
 import { init } from '../src/node/index.js';
 import { benchConv, resnet18Shapes } from './conv.js';
+import { benchFusion, formatFusion } from './fusion.js';
 import { benchMatmul } from './matmul.js';
 import type { ConvImpl } from '../src/ops/conv.js';
 import { measurePeak } from './peak.js';
@@ -17,7 +18,7 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const sizes = (arg('sizes') ?? '256,512,1024,2048').split(',').map(Number);
-const only = new Set((arg('only') ?? 'matmul,conv').split(','));
+const only = new Set((arg('only') ?? 'matmul,conv,fusion').split(','));
 const batch = Number(arg('batch') ?? 32);
 const convImpls = (arg('conv-impls') ?? 'naive,implicit').split(',') as ConvImpl[];
 
@@ -29,4 +30,9 @@ if (only.has('matmul')) console.log(formatTable(await benchMatmul(peak, sizes)) 
 if (only.has('conv')) {
   console.log(`conv2d, ResNet-18 shapes, batch ${batch} (FLOPs = 2·N·O·OH·OW·C·KH·KW for each direction)`);
   console.log(formatTable(await benchConv(peak, resnet18Shapes(batch), convImpls)) + '\n');
+}
+if (only.has('fusion')) {
+  const shape = [Math.min(batch, 8), 64, 56, 56];
+  console.log(`fusion, activation [${shape.join(', ')}] (separate passes vs one fused kernel)`);
+  console.log(formatFusion(await benchFusion(shape)) + '\n');
 }

@@ -3,7 +3,7 @@
 //   npm run bench -- --only matmul,conv,fusion   (which sections; default all)
 //   npm run bench -- --sizes 256,512      (matmul sizes; default 256,512,1024,2048)
 //   npm run bench -- --batch 8            (conv batch; default 32, as the issue's ResNet-18 rows)
-//   npm run bench -- --conv-impls implicit  (conv implementations; default naive,implicit)
+//   npm run bench -- --conv-impls implicit  (conv implementations; default naive,im2col,implicit)
 
 import { init } from '../src/node/index.js';
 import { benchConv, resnet18Shapes } from './conv.js';
@@ -20,7 +20,7 @@ const arg = (name: string) => {
 const sizes = (arg('sizes') ?? '256,512,1024,2048').split(',').map(Number);
 const only = new Set((arg('only') ?? 'matmul,conv,fusion').split(','));
 const batch = Number(arg('batch') ?? 32);
-const convImpls = (arg('conv-impls') ?? 'naive,implicit').split(',') as ConvImpl[];
+const convImpls = (arg('conv-impls') ?? 'naive,im2col,implicit').split(',') as ConvImpl[];
 
 const engine = await init();
 console.log(`adapter: ${engine.description}`);

@@ -46,7 +46,7 @@ describe('conv2d', () => {
     const groups = c.groups ?? 1;
     const wShape = [c.o, c.x[1] / groups, ...c.k];
     const opts = { stride: c.stride ?? [1, 1], padding: c.padding ?? [0, 0], dilation: c.dilation ?? [1, 1], groups } as const;
-    for (const impl of ['naive', 'implicit'] as const) {
+    for (const impl of ['naive', 'im2col', 'implicit'] as const) {
     if (impl === 'implicit' && (groups !== 1 || c.o % 4 !== 0)) continue;
     it(`${impl} x${JSON.stringify(c.x)} w${JSON.stringify(wShape)} ${JSON.stringify(opts)}${c.bias ? ' +bias' : ''}`, () =>
       checkOp({

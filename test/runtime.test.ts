@@ -2,7 +2,7 @@
 // visible, one submit per step, and the tape's PyTorch semantics.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { counters, F, GpuError, init, keep, manualSeed, memory, noGrad, randn, sync, tensor, tidy, WgslnetError, zeros, type Tensor } from '../src/node/index.js';
+import { counters, F, GpuError, init, keep, manualSeed, memory, noGrad, ones, randn, sync, tensor, tidy, WgslnetError, zeros, type Tensor } from '../src/node/index.js';
 import { addShaderTexts } from '../src/gpu/shaderStore.js';
 import { defineKernel } from '../src/gpu/kernelDecl.js';
 import { launch, output } from '../src/ops/launch.js';
@@ -117,6 +117,63 @@ describe('lifetimes', () => {
     expect(c1.dispatches).toBeGreaterThan(c0.dispatches + 200 * 10);
     expect(await lossNow()).toBeLessThan(lossBefore * 0.5); // and it really trained
     for (const t of [w1, w2, x]) t.dispose();
+  });
+
+  it('a conv-net training step (conv, BN+ReLU, pools, residual, BN1d, dropout, linear) leaks nothing', async () => {
+    manualSeed(2);
+    const p = {
+      w1: randn([8, 3, 3, 3], { requiresGrad: true }),
+      w2: randn([8, 8, 3, 3], { requiresGrad: true }),
+      g1: ones([8], { requiresGrad: true }),
+      b1: zeros([8], { requiresGrad: true }),
+      g2: ones([16], { requiresGrad: true }),
+      b2: zeros([16], { requiresGrad: true }),
+      fc: randn([4, 16], { requiresGrad: true }),
+    };
+    const stats = { rm1: zeros([8]), rv1: ones([8]), rm2: zeros([16]), rv2: ones([16]) };
+    const x = randn([4, 3, 12, 12]);
+    const targets = [0, 1, 2, 3];
+    const forward = () => {
+      const h = F.batchNormRelu(F.conv2d(x, p.w1, null, { padding: 1 }), stats.rm1, stats.rv1, { weight: p.g1, bias: p.b1, training: true });
+      const pooled = F.maxPool2d(h, 3, { stride: 2, padding: 1 });
+      const res = F.addRelu(F.conv2d(pooled, p.w2, null, { padding: 1 }).mul(0.1), pooled);
+      const feat = F.adaptiveConcatPool2d(res).flatten();
+      const z = F.dropout(F.batchNorm(feat, stats.rm2, stats.rv2, { weight: p.g2, bias: p.b2, training: true }), 0.25);
+      return F.crossEntropy(F.linear(z, p.fc), targets);
+    };
+    const step = () =>
+      tidy(() => {
+        const loss = forward();
+        loss.backward();
+        noGrad(() => {
+          for (const t of Object.values(p)) {
+            t.assign(t.sub(t.grad!.mul(0.05)));
+            t.grad!.dispose();
+            t.grad = null;
+          }
+        });
+        return loss;
+      });
+    const first = step();
+    const lossBefore = await first.item();
+    first.dispose();
+    for (let i = 0; i < 3; i++) step().dispose();
+    await sync();
+    const m0 = memory();
+    const c0 = counters();
+    let last = 0;
+    for (let i = 0; i < 30; i++) {
+      const l = step();
+      if (i === 29) last = await l.item();
+      l.dispose();
+    }
+    await sync();
+    expect(memory().tensors).toBe(m0.tensors);
+    expect(memory().buffers).toBe(m0.buffers);
+    expect(counters().bindGroups).toBe(c0.bindGroups);
+    expect(counters().uniformBuffers).toBe(c0.uniformBuffers);
+    expect(last).toBeLessThan(lossBefore);
+    for (const t of [...Object.values(p), ...Object.values(stats), x]) t.dispose();
   });
 
   it('a step that leaks one tensor per step is visible in memory()', () => {

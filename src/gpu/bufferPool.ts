@@ -2,6 +2,9 @@
 // creates no GPU buffers at all. A released buffer goes back to its class's free list at once:
 // that is safe because every dispatch is recorded on one queue in order, so later work that
 // reuses the buffer runs after earlier work that read it (uploads flush the encoder first).
+// acquire() always hands out the free buffer with the lowest id. The buffer a tensor gets then
+// depends only on which buffers are free, not on the order they were released in, so every step
+// of a training loop gets the same buffers as the last and its cached bind groups hit.
 
 export interface PooledBuffer {
   readonly gpu: GPUBuffer;
@@ -61,7 +64,10 @@ export class BufferPool {
     this.inUseBytes -= buf.size;
     let list = this.free.get(buf.size);
     if (!list) this.free.set(buf.size, (list = []));
-    list.push(buf);
+    // Keep each list sorted by descending id, so pop() returns the lowest.
+    let at = list.length;
+    while (at > 0 && list[at - 1]!.id < buf.id) at--;
+    list.splice(at, 0, buf);
   }
 
   /** Destroys every free buffer (memory goes back to the driver); returns the ids destroyed. */

@@ -3,16 +3,16 @@
 import { WgslnetError } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernelDecl.js';
 import { record } from '../tensor/autograd.js';
-import { globalRng } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from './elementwise.js';
+import { nextSeedTensor } from './gpuRandom.js';
 import { grid1d, launch, output } from './launch.js';
 import { matmul } from './matmul.js';
 
 const DROPOUT = defineKernel({
   file: 'elementwise/dropout.wgsl',
-  params: { n: 'u32', seed: 'u32', threshold: 'u32', scale: 'f32' },
-  inputs: ['x'],
+  params: { n: 'u32', threshold: 'u32', scale: 'f32' },
+  inputs: ['x', 'seed'],
   outputs: ['y'],
   overrides: ['WG'],
 });
@@ -24,10 +24,11 @@ const DROPOUT = defineKernel({
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!(p >= 0 && p <= 1)) throw new WgslnetError(`dropout: p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
-  const params = { n: x.size, seed: globalRng().nextU32(), threshold: Math.min(Math.round(p * 2 ** 32), 2 ** 32 - 1), scale: p === 1 ? 0 : 1 / (1 - p) };
+  const params = { n: x.size, threshold: Math.min(Math.round(p * 2 ** 32), 2 ** 32 - 1), scale: p === 1 ? 0 : 1 / (1 - p) };
+  const seed = nextSeedTensor('dropout');
   const apply = (t: Tensor, op: string) => {
     const y = output(t.shape, op);
-    if (y.size) launch(op, DROPOUT, { params, inputs: [t], outputs: [y], workgroups: grid1d(y.size) });
+    if (y.size) launch(op, DROPOUT, { params, inputs: [t, seed], outputs: [y], workgroups: grid1d(y.size) });
     return y;
   };
   const y = apply(x, 'dropout');

@@ -53,10 +53,17 @@ function rotl(x: number, k: number): number {
 }
 
 let global = new Rng(0);
+let generation = 0;
 
-/** Seeds the generator used by rand, randn and parameter initialisation (like torch.manual_seed). */
+/** Seeds the generator used by rand, randn, parameter initialisation and dropout (like torch.manual_seed). */
 export function manualSeed(seed: number): void {
   global = new Rng(seed);
+  generation++;
+}
+
+/** Changes with every manualSeed(): lets the GPU-side dropout state know it must reseed. */
+export function seedGeneration(): number {
+  return generation;
 }
 
 export function globalRng(): Rng {

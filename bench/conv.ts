@@ -8,6 +8,9 @@ import { convGeometry } from '../src/ops/convGeometry.js';
 import type { Peak } from './peak.js';
 import { loadTfjs } from './tfjs.js';
 import { timeAsync, type Row } from './timing.js';
+import { runtime } from '../src/gpu/runtime.js';
+
+const maxBinding = () => runtime().device.limits.maxStorageBufferBindingSize;
 
 export interface ConvShape {
   name: string;
@@ -67,6 +70,13 @@ export async function benchConv(peak: Peak, shapes: ConvShape[], impls: ConvImpl
     };
     for (const impl of impls) {
       const samples = impl === 'naive' ? 1 : 2;
+      // im2col materialises an [N·OH·OW, C·KH·KW] matrix: past the device's binding limit it
+      // cannot run at all, which is the point of the implicit version.
+      const colsBytes = N * g.OH * g.OW * C * s.k * s.k * 4;
+      if (impl === 'im2col' && colsBytes > maxBinding()) {
+        console.log(`  (${s.name}: im2col skipped — its ${(colsBytes / 2 ** 20).toFixed(0)} MiB column matrix exceeds the ${(maxBinding() / 2 ** 20).toFixed(0)} MiB binding limit)`);
+        continue;
+      }
       const fwd = await timeAsync(() => read(F.conv2d(x, w, null, { ...opts, impl })), samples);
       // The implicit dX kernel needs C % 4 = 0; the stem (C = 3) never needs dX in training anyway.
       const hasDx = impl !== 'implicit' || C % 4 === 0;

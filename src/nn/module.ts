@@ -1,0 +1,104 @@
+// Module: named parameters, buffers and children, with PyTorch's naming, so that a model's
+// stateDict() keys are exactly torchvision's (`layer1.0.conv1.weight`, `bn1.running_var`, …).
+// Parameters and buffers are kept outside every tidy() scope: they live as long as the module.
+
+import { shapeStr, WgslnetError } from '../gpu/errors.js';
+import { keep } from '../tensor/scope.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export abstract class Module {
+  training = true;
+  private readonly params = new Map<string, Tensor>();
+  private readonly buffers = new Map<string, Tensor>();
+  private readonly children = new Map<string, Module>();
+
+  abstract forward(x: Tensor): Tensor;
+
+  /** Registers a trainable tensor under `name` (requiresGrad on, kept alive). */
+  protected param(name: string, t: Tensor): Tensor {
+    t.requiresGrad = true;
+    this.params.set(name, keep(t));
+    return t;
+  }
+
+  /** Registers a state tensor under `name` (saved and loaded, never trained). */
+  protected buffer(name: string, t: Tensor): Tensor {
+    this.buffers.set(name, keep(t));
+    return t;
+  }
+
+  /** Registers a submodule under `name` (its keys get the prefix `name.`). */
+  protected child<M extends Module>(name: string, m: M): M {
+    this.children.set(name, m);
+    return m;
+  }
+
+  /** [key, tensor] for every parameter, depth-first in registration order (as torch's named_parameters). */
+  namedParameters(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [...this.params].map(([k, t]) => [prefix + k, t]);
+    for (const [name, m] of this.children) out.push(...m.namedParameters(`${prefix}${name}.`));
+    return out;
+  }
+
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, t]) => t);
+  }
+
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [...this.buffers].map(([k, t]) => [prefix + k, t]);
+    for (const [name, m] of this.children) out.push(...m.namedBuffers(`${prefix}${name}.`));
+    return out;
+  }
+
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix.replace(/\.$/, ''), this]];
+    for (const [name, m] of this.children) out.push(...m.namedModules(`${prefix}${name}.`));
+    return out;
+  }
+
+  /** Parameters and buffers by key, as torch's state_dict() (module by module, parameters first). */
+  stateDict(prefix = ''): Map<string, Tensor> {
+    const out = new Map<string, Tensor>();
+    for (const [k, t] of this.params) out.set(prefix + k, t);
+    for (const [k, t] of this.buffers) out.set(prefix + k, t);
+    for (const [name, m] of this.children) for (const [k, t] of m.stateDict(`${prefix}${name}.`)) out.set(k, t);
+    return out;
+  }
+
+  /** Number of trainable elements (torchvision's parameter count). */
+  numParameters(): number {
+    return this.parameters().reduce((n, t) => n + t.size, 0);
+  }
+
+  train(mode = true): this {
+    for (const [, m] of this.namedModules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Frees every parameter and buffer. */
+  dispose(): void {
+    for (const t of this.stateDict().values()) t.dispose();
+  }
+
+  /**
+   * Checks `shapes` (key → shape) against this module's state dict and reports every missing,
+   * unexpected and wrong-shape key in one error. Returns the keys to copy.
+   */
+  checkStateKeys(shapes: Map<string, readonly number[]>, source: string, strict = true): string[] {
+    const own = this.stateDict();
+    const missing = [...own.keys()].filter((k) => !shapes.has(k));
+    const unexpected = [...shapes.keys()].filter((k) => !own.has(k));
+    const wrong = [...own].filter(([k, t]) => shapes.has(k) && shapes.get(k)!.join(',') !== t.shape.join(','));
+    const problems = [
+      ...(strict && missing.length ? [`missing keys: ${missing.join(', ')}`] : []),
+      ...(strict && unexpected.length ? [`unexpected keys: ${unexpected.join(', ')}`] : []),
+      ...wrong.map(([k, t]) => `${k}: shape ${shapeStr(shapes.get(k)!)} in ${source}, ${shapeStr(t.shape)} in the model`),
+    ];
+    if (problems.length) throw new WgslnetError(`loading ${source}:\n  - ${problems.join('\n  - ')}`);
+    return [...own.keys()].filter((k) => shapes.has(k));
+  }
+}

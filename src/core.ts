@@ -18,6 +18,7 @@ export * as nn from './nn/index.js';
 export * as models from './models/index.js';
 export { resnet18, resnet34, resnet50, resnet101, resnet152, ResNet, type ResNetOptions } from './models/index.js';
 export { WgslnetError, GpuError, KernelDeclarationError } from './gpu/errors.js';
+export { parseSafetensors, serializeSafetensors, toFloat32, type SafetensorsFile, type DType } from './io/safetensors.js';
 export type { AdapterReport } from './gpu/device.js';
 export type { DebugOptions } from './gpu/runtime.js';
 

@@ -79,6 +79,18 @@ export abstract class Module {
     return this.train(false);
   }
 
+  /** Loads torchvision/timm-named safetensors weights (path, URL or bytes); see nn/weights.ts. */
+  async loadSafetensors(source: string | Uint8Array | ArrayBuffer, opts: { strict?: boolean } = {}): Promise<string[]> {
+    const { loadSafetensors } = await import('./weights.js');
+    return loadSafetensors(this, source, opts.strict ?? true);
+  }
+
+  /** Saves the weights as safetensors, atomically; loads in PyTorch with torchvision's names. */
+  async saveSafetensors(path: string, metadata?: Record<string, string>): Promise<void> {
+    const { saveSafetensors } = await import('./weights.js');
+    return saveSafetensors(this, path, metadata);
+  }
+
   /** Frees every parameter and buffer. */
   dispose(): void {
     for (const t of this.stateDict().values()) t.dispose();

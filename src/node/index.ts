@@ -4,6 +4,10 @@
 import { create, globals } from 'webgpu';
 import { initWith, type Engine, type InitOptions } from '../core.js';
 import { readShaderFolder } from './shaders.js';
+import { setFileIO } from '../io/platform.js';
+import { nodeFileIO } from './files.js';
+
+setFileIO(nodeFileIO);
 
 export * from '../core.js';
 

@@ -1,0 +1,52 @@
+// Weights in and out of a Module as safetensors with torchvision's key names.
+
+import { runtime } from '../gpu/runtime.js';
+import { parseSafetensors, serializeSafetensors, toFloat32, type OutEntry } from '../io/safetensors.js';
+import { readBytes, writeBytes } from '../io/platform.js';
+import { BatchNorm } from './layers.js';
+import type { Module } from './module.js';
+
+const COUNTER = 'num_batches_tracked';
+
+function batchNormsByKey(m: Module): Map<string, BatchNorm> {
+  const out = new Map<string, BatchNorm>();
+  for (const [name, mod] of m.namedModules()) if (mod instanceof BatchNorm) out.set(name ? `${name}.${COUNTER}` : COUNTER, mod);
+  return out;
+}
+
+/**
+ * Loads weights (a path, a URL in a browser, or the bytes) into `m`. Strict by default: missing,
+ * unexpected and wrong-shape keys are all reported in one error and nothing is loaded.
+ * F16, BF16, F64 and integer tensors are converted to f32.
+ */
+export async function loadSafetensors(m: Module, source: string | Uint8Array | ArrayBuffer, strict = true): Promise<string[]> {
+  const name = typeof source === 'string' ? source : 'safetensors bytes';
+  const file = parseSafetensors(await readBytes(source), name);
+  const keys = m.checkStateKeys(new Map([...file.tensors].map(([k, e]) => [k, e.shape])), name, strict);
+  const own = m.stateDict();
+  const counters = batchNormsByKey(m);
+  for (const k of keys) {
+    const values = toFloat32(file.tensors.get(k)!, k, name);
+    const t = own.get(k)!;
+    if (values.length) runtime().write(t.buffer('loadSafetensors'), values);
+    const bn = counters.get(k);
+    if (bn) bn.numBatchesTracked = values[0] ?? 0;
+  }
+  return keys;
+}
+
+/** The module's state as safetensors bytes (F32; num_batches_tracked as I64, as torchvision writes it). */
+export async function toSafetensors(m: Module, metadata: Record<string, string> = {}): Promise<Uint8Array> {
+  const counters = batchNormsByKey(m);
+  const entries: OutEntry[] = [];
+  for (const [k, t] of m.stateDict()) {
+    const bn = counters.get(k);
+    entries.push(bn ? { name: k, dtype: 'I64', shape: t.shape, values: Float32Array.of(bn.numBatchesTracked) } : { name: k, dtype: 'F32', shape: t.shape, values: await t.toArray() });
+  }
+  return serializeSafetensors(entries, { format: 'pt', ...metadata });
+}
+
+/** Writes the module's weights to `path` atomically (temporary file, then rename). */
+export async function saveSafetensors(m: Module, path: string, metadata?: Record<string, string>): Promise<void> {
+  await writeBytes(path, await toSafetensors(m, metadata));
+}

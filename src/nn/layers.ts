@@ -2,6 +2,7 @@
 // names and default initialisation.
 
 import { WgslnetError } from '../gpu/errors.js';
+import { runtime } from '../gpu/runtime.js';
 import { ones, zeros } from '../ops/creation.js';
 import { conv2d } from '../ops/conv.js';
 import type { Pair } from '../ops/convGeometry.js';
@@ -48,9 +49,11 @@ export class BatchNorm extends Module {
   readonly bias: Tensor;
   readonly runningMean: Tensor;
   readonly runningVar: Tensor;
-  /** torchvision counts training batches; kept here and written to the state dict on save. */
+  /** torchvision counts training batches. Counted in JS (no GPU work per step) and written to the
+   *  num_batches_tracked tensor whenever the state dict is read. */
   numBatchesTracked = 0;
   readonly numBatchesTrackedTensor: Tensor;
+  private syncedCount = 0;
   constructor(
     readonly numFeatures: number,
     readonly eps = 1e-5,
@@ -62,6 +65,11 @@ export class BatchNorm extends Module {
     this.runningMean = this.buffer('running_mean', zeros([numFeatures]));
     this.runningVar = this.buffer('running_var', ones([numFeatures]));
     this.numBatchesTrackedTensor = this.buffer('num_batches_tracked', zeros([]));
+  }
+  protected override syncState(): void {
+    if (this.syncedCount === this.numBatchesTracked) return;
+    runtime().write(this.numBatchesTrackedTensor.buffer('BatchNorm'), Float32Array.of(this.numBatchesTracked));
+    this.syncedCount = this.numBatchesTracked;
   }
   private opts() {
     if (this.training) this.numBatchesTracked++;

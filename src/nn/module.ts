@@ -56,8 +56,12 @@ export abstract class Module {
     return out;
   }
 
+  /** Called before the state dict is read: a module holding state in JS writes it to its tensors. */
+  protected syncState(): void {}
+
   /** Parameters and buffers by key, as torch's state_dict() (module by module, parameters first). */
   stateDict(prefix = ''): Map<string, Tensor> {
+    this.syncState();
     const out = new Map<string, Tensor>();
     for (const [k, t] of this.params) out.set(prefix + k, t);
     for (const [k, t] of this.buffers) out.set(prefix + k, t);

@@ -16,6 +16,7 @@ export { setMatmulImpl, type MatmulImpl, type MatmulOptions } from './ops/matmul
 export * as F from './ops/functional.js';
 export * as nn from './nn/index.js';
 export * as models from './models/index.js';
+export * as optim from './optim/index.js';
 export { resnet18, resnet34, resnet50, resnet101, resnet152, ResNet, type ResNetOptions } from './models/index.js';
 export { WgslnetError, GpuError, KernelDeclarationError } from './gpu/errors.js';
 export { parseSafetensors, serializeSafetensors, toFloat32, type SafetensorsFile, type DType } from './io/safetensors.js';

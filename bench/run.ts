@@ -1,6 +1,6 @@
 // npm run bench — numbers, not pass/fail. Prints the adapter, its measured roofline, then every
 // workload for each wgslnet implementation beside TF.js's WebGPU backend from the same run.
-//   npm run bench -- --only matmul,conv,fusion   (which sections; default all)
+//   npm run bench -- --only matmul,conv,fusion,train   (which sections; default all)
 //   npm run bench -- --sizes 256,512      (matmul sizes; default 256,512,1024,2048)
 //   npm run bench -- --batch 8            (conv batch; default 32, as the issue's ResNet-18 rows)
 //   npm run bench -- --conv-impls implicit  (conv implementations; default naive,im2col,implicit)
@@ -9,6 +9,7 @@ import { init } from '../src/node/index.js';
 import { benchConv, resnet18Shapes } from './conv.js';
 import { benchFusion, formatFusion } from './fusion.js';
 import { benchMatmul } from './matmul.js';
+import { benchTrainTfjs, benchTrainWgslnet, formatTrain } from './train.js';
 import type { ConvImpl } from '../src/ops/conv.js';
 import { measurePeak } from './peak.js';
 import { formatTable } from './timing.js';
@@ -18,7 +19,7 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const sizes = (arg('sizes') ?? '256,512,1024,2048').split(',').map(Number);
-const only = new Set((arg('only') ?? 'matmul,conv,fusion').split(','));
+const only = new Set((arg('only') ?? 'matmul,conv,fusion,train').split(','));
 const batch = Number(arg('batch') ?? 32);
 const convImpls = (arg('conv-impls') ?? 'naive,im2col,implicit').split(',') as ConvImpl[];
 
@@ -35,4 +36,9 @@ if (only.has('fusion')) {
   const shape = [Math.min(batch, 8), 64, 56, 56];
   console.log(`fusion, activation [${shape.join(', ')}] (separate passes vs one fused kernel)`);
   console.log(formatFusion(await benchFusion(shape)) + '\n');
+}
+if (only.has('train')) {
+  console.log('training step (forward + backward + Adam), 10 classes');
+  const rows = [await benchTrainWgslnet('resnet18', 16, 64, 5), await benchTrainTfjs(16, 64, 3), await benchTrainWgslnet('resnet50', 8, 64, 3)];
+  console.log(formatTrain(rows) + '\n');
 }

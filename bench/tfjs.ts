@@ -12,6 +12,9 @@ export async function loadTfjs(): Promise<Tf> {
   if (!g.navigator) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
   g.navigator!.gpu = nodeGpu();
   const core = await import('@tensorflow/tfjs-core');
+  // tfjs-core's Node build registers no gradient functions (training needs them); the full
+  // @tensorflow/tfjs package registers them on the same tfjs-core instance.
+  await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-webgpu');
   await core.setBackend('webgpu');
   await core.ready();

@@ -3,7 +3,7 @@
 // same adapter in the same run. Reports images/s, peak GPU memory held by tensors, and whether the
 // GPU buffer count stayed flat.
 
-import { F, memory, models, optim, randn, sync, tidy } from '../src/node/index.js';
+import { F, memory, models, optim, profile, randn, sync, tidy, type KernelTime } from '../src/node/index.js';
 import { loadTfjs } from './tfjs.js';
 
 type Tf = Awaited<ReturnType<typeof loadTfjs>>;
@@ -15,6 +15,25 @@ export interface TrainRow {
   imagesPerSecond: number;
   peakMiB?: number;
   buffersFlat?: boolean;
+  /** Share of GPU time per kernel family in one profiled step. */
+  split?: Record<string, number>;
+}
+
+/** The kernel families the issue asks the step to be split into, by op name. */
+function family(t: KernelTime): string {
+  if (t.op === 'conv2d') return 'conv fwd';
+  if (t.op === 'conv2d dX') return 'conv dX';
+  if (t.op === 'conv2d dW' || t.op === 'conv2d im2col') return 'conv dW';
+  if (t.op.startsWith('batchNorm')) return 'BN';
+  if (t.op.endsWith(' step')) return 'optimizer';
+  return 'elementwise+other';
+}
+
+function splitByFamily(times: KernelTime[]): Record<string, number> {
+  const total = times.reduce((s, t) => s + t.ms, 0);
+  const out: Record<string, number> = {};
+  for (const t of times) out[family(t)] = (out[family(t)] ?? 0) + t.ms / total;
+  return out;
 }
 
 export async function benchTrainWgslnet(arch: 'resnet18' | 'resnet50', batch: number, size: number, steps: number): Promise<TrainRow> {
@@ -37,7 +56,9 @@ export async function benchTrainWgslnet(arch: 'resnet18' | 'resnet50', batch: nu
   for (let i = 0; i < steps; i++) step();
   await sync();
   const seconds = (performance.now() - t0) / 1000;
-  const row = { workload: `${arch} train step, batch ${batch}, ${size}²`, impl: 'wgslnet', imagesPerSecond: (steps * batch) / seconds, peakMiB: memory().peakBytesInUse / 2 ** 20, buffersFlat: memory().buffers === buffersBefore };
+  const buffersFlat = memory().buffers === buffersBefore;
+  const split = splitByFamily(await profile(step));
+  const row = { workload: `${arch} train step, batch ${batch}, ${size}²`, impl: 'wgslnet', imagesPerSecond: (steps * batch) / seconds, peakMiB: memory().peakBytesInUse / 2 ** 20, buffersFlat, split };
   model.dispose();
   x.dispose();
   return row;
@@ -114,6 +135,10 @@ export async function benchTrainTfjs(batch: number, size: number, steps: number)
 }
 
 export function formatTrain(rows: TrainRow[]): string {
-  const lines = rows.map((r) => `${r.workload.padEnd(36)}${r.impl.padEnd(13)}${r.imagesPerSecond.toFixed(2).padStart(10)}${r.peakMiB !== undefined ? r.peakMiB.toFixed(0).padStart(12) : ''.padStart(12)}${r.buffersFlat !== undefined ? String(r.buffersFlat).padStart(14) : ''}`);
+  const lines = rows.map((r) => {
+    const main = `${r.workload.padEnd(36)}${r.impl.padEnd(13)}${r.imagesPerSecond.toFixed(2).padStart(10)}${r.peakMiB !== undefined ? r.peakMiB.toFixed(0).padStart(12) : ''.padStart(12)}${r.buffersFlat !== undefined ? String(r.buffersFlat).padStart(14) : ''}`;
+    const split = r.split ? `\n    GPU time: ${Object.entries(r.split).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(100 * v).toFixed(1)} %`).join(', ')}` : '';
+    return main + split;
+  });
   return [`${'workload'.padEnd(36)}${'impl'.padEnd(13)}${'images/s'.padStart(10)}${'peak MiB'.padStart(12)}${'buffers flat'.padStart(14)}`, ...lines].join('\n');
 }

@@ -6,6 +6,7 @@ import { acquireDevice } from './gpu/device.js';
 import { Runtime, hasRuntime, runtime, setRuntime, type DebugOptions } from './gpu/runtime.js';
 import { addShaderTexts } from './gpu/shaderStore.js';
 import type { AdapterReport } from './gpu/device.js';
+import type { KernelTime } from './gpu/profiler.js';
 
 export { Tensor } from './tensor/tensor.js';
 export { tidy, keep, memory, type MemoryInfo } from './tensor/scope.js';
@@ -22,6 +23,7 @@ export { WgslnetError, GpuError, KernelDeclarationError } from './gpu/errors.js'
 export { parseSafetensors, serializeSafetensors, toFloat32, type SafetensorsFile, type DType } from './io/safetensors.js';
 export type { AdapterReport } from './gpu/device.js';
 export type { DebugOptions } from './gpu/runtime.js';
+export type { KernelTime } from './gpu/profiler.js';
 
 export interface InitOptions {
   /** The WebGPU entry object; defaults to navigator.gpu (the Node entry passes Dawn's). */
@@ -68,6 +70,14 @@ export function shutdown(): void {
     runtime().destroy();
     setRuntime(null);
   }
+}
+
+/**
+ * Times every kernel fn dispatches on the GPU's own clock (timestamp queries) and returns the
+ * totals per op and kernel file, slowest first: `for (const k of await profile(step)) …`.
+ */
+export async function profile(fn: () => unknown): Promise<KernelTime[]> {
+  return runtime().profile(fn);
 }
 
 /** Low-level counters (dispatches, submits, uniform buffers, bind groups) for tests and profiling. */

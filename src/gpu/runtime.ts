@@ -8,6 +8,7 @@ import { describeAdapter, deviceLostError, type AcquiredDevice, type AdapterRepo
 import { GpuError, WgslnetError } from './errors.js';
 import { CompiledKernel, type Overrides } from './kernel.js';
 import { packUniforms, type KernelDecl } from './kernelDecl.js';
+import { Profiler, type KernelTime } from './profiler.js';
 
 export interface DebugOptions {
   /** Print every dispatch (op, kernel file, workgroups) to the console. */
@@ -55,6 +56,8 @@ export class Runtime {
   private uncaptured: GpuError[] = [];
   private stagingFree = new Map<number, GPUBuffer[]>();
   private lost: GpuError | null = null;
+  private profiler: Profiler | null = null;
+  private afterSubmit: (() => void)[] = [];
   private lastOp = '(none)';
   /** Totals since init, for tests and the profiler. */
   readonly counters = { dispatches: 0, submits: 0, uniformBuffers: 0, bindGroups: 0, stagingBuffers: 0 };
@@ -113,10 +116,25 @@ export class Runtime {
     const uniform = k.layout.fields.length ? this.uniformBuffer(a.kernel.file, packUniforms(a.kernel.file, k.layout, a.params ?? {})) : null;
     const bindGroup = this.bindGroup(k, uniform, [...a.inputs, ...a.outputs]);
     const pipeline = this.pipeline(k, a.overrides);
-    const pass = this.computePass();
+    let pass: GPUComputePassEncoder;
+    const timed = this.profiler?.nextPass(a.op, a.kernel.file) ?? null;
+    if (this.profiler && !timed) {
+      // The query set is full: submit what is recorded (which drains it), then take a fresh slot.
+      this.flush();
+      return this.dispatch(a);
+    }
+    if (timed) {
+      // Profiling: this dispatch gets its own pass, timestamped at its beginning and end.
+      this.pass?.end();
+      this.pass = null;
+      pass = (this.encoder ??= this.device.createCommandEncoder({ label: 'wgslnet batch' })).beginComputePass(timed);
+    } else {
+      pass = this.computePass();
+    }
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(x, y, z);
+    if (timed) pass.end();
     this.lastOp = `${a.op} (shaders/${a.kernel.file})`;
     this.opsInBatch.push(this.lastOp);
     this.counters.dispatches++;
@@ -135,9 +153,11 @@ export class Runtime {
     this.opsInBatch = [];
     const encoder = this.encoder;
     this.encoder = null;
+    if (this.profiler) this.afterSubmit.push(this.profiler.drain(encoder));
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
     this.device.queue.submit([encoder.finish()]);
+    for (const f of this.afterSubmit.splice(0)) f();
     const validation = this.device.popErrorScope();
     const oom = this.device.popErrorScope();
     const summary = ops.length <= 3 ? ops.join(', ') : `${ops.length} ops: ${ops.slice(0, 2).join(', ')} … ${ops[ops.length - 1]}`;
@@ -171,6 +191,25 @@ export class Runtime {
     this.giveStaging(staging);
     await this.throwPending();
     return out;
+  }
+
+  /**
+   * Runs fn with every dispatch timed on the GPU's clock; returns time per op and kernel file,
+   * slowest first. fn may be async (e.g. it awaits a value); nothing else should run meanwhile.
+   */
+  async profile(fn: () => unknown): Promise<KernelTime[]> {
+    if (this.profiler) throw new WgslnetError('profile(): already profiling');
+    this.flush();
+    this.profiler = new Profiler(this.device);
+    try {
+      await fn();
+      this.flush();
+      await this.device.queue.onSubmittedWorkDone();
+      return await this.profiler.results();
+    } finally {
+      this.profiler.destroy();
+      this.profiler = null;
+    }
   }
 
   /** Submits pending work, waits for the GPU to finish it, and throws any error it reported. */

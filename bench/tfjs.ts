@@ -21,11 +21,3 @@ export async function loadTfjs(): Promise<Tf> {
   tf = core;
   return core;
 }
-
-/** Runs fn (which returns a tensor) and waits for the result on the GPU; disposes it. */
-export async function tfRun(t: Tf, fn: () => import('@tensorflow/tfjs-core').Tensor): Promise<void> {
-  const r = fn();
-  await r.data(); // forces execution; small outputs keep the readback cost negligible next to big ops
-  r.dispose();
-  void t;
-}

@@ -12,12 +12,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { F, models, serializeSafetensors, tensor, tidy, type ResNet, type Tensor } from '../src/node/index.js';
 import type { OutEntry } from '../src/io/safetensors.js';
 import { Rng } from '../src/tensor/random.js';
+import { relErr, type Enc } from './helpers/fixtures.js';
 import { setupGpu } from './helpers/gpu.js';
 
-interface Enc {
-  shape: number[];
-  data: number[];
-}
 interface Fixture {
   seed: number;
   input: number[];
@@ -58,12 +55,6 @@ function weightsFor(model: ResNet, rng: Rng): OutEntry[] {
   return entries;
 }
 
-function relErr(got: Float32Array, want: Enc): number {
-  const scale = Math.max(1e-6, ...want.data.map(Math.abs));
-  let worst = 0;
-  for (let i = 0; i < want.data.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want.data[i]!));
-  return got.some(Number.isNaN) ? Infinity : worst / scale;
-}
 
 describe(`parity with torchvision ${fixtures.torchvision}`, () => {
   for (const arch of ['resnet18', 'resnet50'] as const) {

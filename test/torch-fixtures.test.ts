@@ -7,12 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { F, tensor, tidy, type Tensor } from '../src/node/index.js';
+import { relErr, type Enc } from './helpers/fixtures.js';
 import { setupGpu } from './helpers/gpu.js';
 
-interface Enc {
-  shape: number[];
-  data: number[];
-}
 interface Case {
   name: string;
   op: string;
@@ -43,12 +40,6 @@ const run: Record<string, (t: Record<string, Tensor>, a: Record<string, unknown>
   crossEntropy: (t, a) => F.crossEntropy(t.x!, t.targets!, { reduction: a.reduction as 'mean' }),
 };
 
-function relErr(got: Float32Array, want: Enc): number {
-  const scale = Math.max(1e-6, ...want.data.map(Math.abs));
-  let worst = 0;
-  for (let i = 0; i < want.data.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want.data[i]!));
-  return got.some(Number.isNaN) ? Infinity : worst / scale;
-}
 
 describe(`against PyTorch ${fixtures.torch}`, () => {
   it('has the fixture cases', () => expect(fixtures.cases.length).toBeGreaterThanOrEqual(30));

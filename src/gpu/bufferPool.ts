@@ -38,17 +38,13 @@ export class BufferPool {
   inUseBytes = 0;
   peakInUseBytes = 0;
 
-  constructor(
-    private device: GPUDevice,
-    private onCreate: (bytes: number) => void = () => {},
-  ) {}
+  constructor(private device: GPUDevice) {}
 
   acquire(bytes: number, label: string): PooledBuffer {
     const size = sizeClass(bytes);
     const list = this.free.get(size);
     let buf = list?.pop();
     if (!buf) {
-      this.onCreate(size);
       buf = { gpu: this.device.createBuffer({ size, usage: USAGE, label }), id: this.nextId++, size };
       this.created++;
       this.createdBytes += size;
@@ -68,20 +64,5 @@ export class BufferPool {
     let at = list.length;
     while (at > 0 && list[at - 1]!.id < buf.id) at--;
     list.splice(at, 0, buf);
-  }
-
-  /** Destroys every free buffer (memory goes back to the driver); returns the ids destroyed. */
-  trim(): number[] {
-    const ids: number[] = [];
-    for (const list of this.free.values()) {
-      for (const b of list) {
-        b.gpu.destroy();
-        ids.push(b.id);
-        this.created--;
-        this.createdBytes -= b.size;
-      }
-    }
-    this.free.clear();
-    return ids;
   }
 }

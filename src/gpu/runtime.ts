@@ -298,12 +298,6 @@ export class Runtime {
     return bg;
   }
 
-  /** Forgets bind groups that name buffers the pool destroyed. */
-  forgetBuffers(ids: number[]): void {
-    if (!ids.length) return;
-    this.bindGroups.clear();
-  }
-
   private takeStaging(size: number): GPUBuffer {
     const list = this.stagingFree.get(size);
     const b = list?.pop();

@@ -6,7 +6,8 @@ import { defineKernel } from '../gpu/kernelDecl.js';
 import { record } from '../tensor/autograd.js';
 import { broadcastStrides, collapseDims, contiguousStrides, normAxis, sameShape, sizeOf, type Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { dims8, fillTensor, grid1d, launch, output } from './launch.js';
+import { zeros } from './creation.js';
+import { dims8, grid1d, launch, output } from './launch.js';
 import { sumTo } from './reduce.js';
 
 const STRIDED_COPY = defineKernel({
@@ -148,16 +149,10 @@ export function narrow(x: Tensor, axis: number, start: number, length: number): 
   return record(y, 'narrow', [x], (g) => {
     // The gradient is g placed into zeros of x's shape: a cat of zeros, g, zeros along the axis.
     const parts: Tensor[] = [];
-    const zerosOf = (n: number) => fullLike(x.shape.map((d, i) => (i === ax ? n : d)));
+    const zerosOf = (n: number) => zeros(x.shape.map((d, i) => (i === ax ? n : d)));
     if (start) parts.push(zerosOf(start));
     parts.push(g);
     if (total - start - length) parts.push(zerosOf(total - start - length));
     return [parts.length === 1 ? g : cat(parts, ax)];
   });
-}
-
-function fullLike(shape: Shape): Tensor {
-  const t = output(shape, 'zeros');
-  if (t.size) fillTensor(t, 0);
-  return t;
 }

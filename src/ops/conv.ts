@@ -3,6 +3,7 @@
 // groups = C). The naive kernels are the specification; faster versions join them here.
 
 import { WgslnetError } from '../gpu/errors.js';
+import { runtime } from '../gpu/runtime.js';
 import { defineKernel } from '../gpu/kernelDecl.js';
 import { noGrad, record } from '../tensor/autograd.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -37,12 +38,28 @@ const CONV_NAIVE_DW = defineKernel({ file: 'conv/conv2d_naive_dw.wgsl', params: 
 export type ConvImpl = 'naive' | 'im2col' | 'implicit' | 'auto';
 
 /**
- * Which version runs: naive and im2col as asked (im2col needs groups = 1, else naive); implicit GEMM
- * where it applies (groups = 1, the vec4 channel count % 4 = 0), else naive.
+ * Below this output width `auto` runs im2col + matmul: the implicit kernels give each workgroup
+ * rows of 8 output pixels, so a 7×7 or 4×4 map leaves most lanes idle, while im2col's matmul tiles
+ * over N·OH·OW rows and stays full. Measured on lavapipe, ResNet-18 training at 28 px, batch 64:
+ * 7.4 images/s all-implicit, 17.8 with this threshold (16.4 with 8).
+ */
+const SMALL_MAP_WIDTH = 16;
+
+/** Whether the im2col column matrix [N·OH·OW, C·KH·KW] fits in one storage binding. */
+function im2colFits(g: ConvGeometry): boolean {
+  const bytes = g.N * g.OH * g.OW * g.C * g.KH * g.KW * 4;
+  return bytes <= runtime().device.limits.maxStorageBufferBindingSize;
+}
+
+/**
+ * Which version runs: naive and im2col as asked (im2col needs groups = 1, else naive). `auto`:
+ * im2col on small maps (see SMALL_MAP_WIDTH), else implicit GEMM where it applies (groups = 1,
+ * the vec4 channel count % 4 = 0), else naive.
  */
 function pick(impl: ConvImpl, eligible: boolean, what: string, g: ConvGeometry): 'naive' | 'im2col' | 'implicit' {
   if (impl === 'naive') return 'naive';
   if (impl === 'im2col') return g.groups === 1 ? 'im2col' : 'naive';
+  if (impl === 'auto' && g.groups === 1 && g.OW < SMALL_MAP_WIDTH && im2colFits(g)) return 'im2col';
   if (eligible) return 'implicit';
   if (impl === 'implicit') throw new WgslnetError(`conv2d: the implicit-GEMM ${what} kernel needs groups = 1 and a channel count divisible by 4; use impl 'naive' or 'auto'`);
   return 'naive';

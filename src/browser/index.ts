@@ -3,6 +3,10 @@
 
 import shaderTexts from 'wgslnet:shaders';
 import { initWith, type Engine, type InitOptions } from '../core.js';
+import { setImageIO } from '../data/loader.js';
+import { browserImageIO } from './images.js';
+
+setImageIO(browserImageIO);
 
 export * from '../core.js';
 

@@ -10,7 +10,7 @@ import { fillTensor } from '../ops/launch.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export interface ResNetOptions {
-  /** Classes of the final layer (torchvision: 1000). */
+  /** Classes of the final layer (torchvision: 1000); 0 leaves out avgpool and fc (a body, as fastai cuts it). */
   numClasses?: number;
   /** Start each block's last BN at zero, so every block begins as the identity (torchvision's zero_init_residual). */
   zeroInitResidual?: boolean;
@@ -84,7 +84,7 @@ export class ResNet extends Module {
   readonly layers: Sequential[];
   readonly avgpool = new AdaptiveAvgPool2d(1);
   readonly flatten = new Flatten();
-  readonly fc: Linear;
+  readonly fc: Linear | null;
   /** Channels entering fc: 512 for BasicBlock nets, 2048 for Bottleneck nets (fastai's nf). */
   readonly numFeatures: number;
 
@@ -108,10 +108,17 @@ export class ResNet extends Module {
       return this.child(`layer${i + 1}`, new Sequential(...blocks));
     });
     this.numFeatures = 512 * block.expansion;
-    this.fc = this.child('fc', new Linear(this.numFeatures, opts.numClasses ?? 1000));
+    const classes = opts.numClasses ?? 1000;
+    this.fc = classes > 0 ? this.child('fc', new Linear(this.numFeatures, classes)) : null;
     if (opts.zeroInitResidual) {
       for (const layer of this.layers) for (const b of layer.layers) fillTensor((b as BasicBlock | Bottleneck).lastBn.weight, 0);
     }
+  }
+
+  /** Stem and the four stages (no pooling, no fc): what fastai's create_body keeps. */
+  get bodyGroups(): Module[][] {
+    const stem: Module[] = [this.conv1, this.bn1];
+    return [[...stem, this.layers[0]!, this.layers[1]!], [this.layers[2]!, this.layers[3]!]];
   }
 
   /** Everything before global pooling: fastai's body. */
@@ -122,6 +129,7 @@ export class ResNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (!this.fc) return this.forwardFeatures(x); // a body (numClasses 0): the feature map
     return this.fc.forward(this.flatten.forward(this.avgpool.forward(this.forwardFeatures(x))));
   }
 }

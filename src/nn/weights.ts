@@ -1,7 +1,7 @@
 // Weights in and out of a Module as safetensors with torchvision's key names.
 
 import { runtime } from '../gpu/runtime.js';
-import { parseSafetensors, serializeSafetensors, toFloat32, type OutEntry } from '../io/safetensors.js';
+import { parseSafetensors, serializeSafetensors, toFloat32, type OutEntry, type TensorEntry } from '../io/safetensors.js';
 import { readBytes, writeBytes } from '../io/platform.js';
 import { BatchNorm } from './layers.js';
 import type { Module } from './module.js';
@@ -21,7 +21,12 @@ function batchNormsByKey(m: Module): Map<string, BatchNorm> {
  */
 export async function loadSafetensors(m: Module, source: string | Uint8Array | ArrayBuffer, strict = true): Promise<string[]> {
   const name = typeof source === 'string' ? source : 'safetensors bytes';
-  const file = parseSafetensors(await readBytes(source), name);
+  return loadEntries(m, parseSafetensors(await readBytes(source), name).tensors, name, strict);
+}
+
+/** Copies parsed tensors (key → entry) into `m`, checked as loadSafetensors describes. */
+export function loadEntries(m: Module, tensors: Map<string, TensorEntry>, name: string, strict = true): string[] {
+  const file = { tensors };
   const keys = m.checkStateKeys(new Map([...file.tensors].map(([k, e]) => [k, e.shape])), name, strict);
   const own = m.stateDict();
   const counters = batchNormsByKey(m);
@@ -37,13 +42,18 @@ export async function loadSafetensors(m: Module, source: string | Uint8Array | A
 
 /** The module's state as safetensors bytes (F32; num_batches_tracked as I64, as torchvision writes it). */
 export async function toSafetensors(m: Module, metadata: Record<string, string> = {}): Promise<Uint8Array> {
+  return serializeSafetensors(await stateEntries(m), { format: 'pt', ...metadata });
+}
+
+/** The module's state dict read back as entries ready to serialise. */
+export async function stateEntries(m: Module): Promise<OutEntry[]> {
   const counters = batchNormsByKey(m);
   const entries: OutEntry[] = [];
   for (const [k, t] of m.stateDict()) {
     const bn = counters.get(k);
     entries.push(bn ? { name: k, dtype: 'I64', shape: t.shape, values: Float32Array.of(bn.numBatchesTracked) } : { name: k, dtype: 'F32', shape: t.shape, values: await t.toArray() });
   }
-  return serializeSafetensors(entries, { format: 'pt', ...metadata });
+  return entries;
 }
 
 /** Writes the module's weights to `path` atomically (temporary file, then rename). */

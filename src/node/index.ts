@@ -6,10 +6,16 @@ import { initWith, type Engine, type InitOptions } from '../core.js';
 import { readShaderFolder } from './shaders.js';
 import { setFileIO } from '../io/platform.js';
 import { nodeFileIO } from './files.js';
+import { setImageIO } from '../data/loader.js';
+import { nodeImageIO } from './images.js';
 
 setFileIO(nodeFileIO);
+setImageIO(nodeImageIO);
 
 export * from '../core.js';
+export { getImageFiles } from './imageFiles.js';
+export { decodeImage } from './decode.js';
+export { verifyImages } from './images.js';
 
 let dawn: GPU | null = null;
 

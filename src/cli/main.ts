@@ -1,0 +1,143 @@
+// The wgslnet command: train, predict and lr-find on a folder of images, from the shell.
+//   wgslnet train <folder> [--arch resnet18] [--label folder|upper|re:<regex>] [--size 64] …
+//   wgslnet predict <model.safetensors> <image…>
+//   wgslnet lr-find <folder> [same data options] [--plot lr_find.png]
+// Bad input gets one line on stderr and exit status 1; a bad command line, the usage and status 2.
+
+import { parseArgs } from 'node:util';
+import { WgslnetError } from '../gpu/errors.js';
+import { ARCHS } from '../learner/archs.js';
+import { loadLearner } from '../learner/checkpoint.js';
+import { errorRate } from '../learner/metrics.js';
+import { visionLearner } from '../learner/visionLearner.js';
+import { init, manualSeed } from '../node/index.js';
+import { loadData, type DataArgs } from './data.js';
+
+const DATA_HELP = `  --label folder|upper|re:<regex>  how to label: parent folder (default), Pets' upper-case
+                                   first letter, or a regex's first capture group on the file name
+  --size <px>          images are resized (centre/random crop) to size×size (default 64)
+  --bs <n>             batch size (default 64)
+  --valid-pct <f>      fraction held out for validation (default 0.2; train/ and valid/ folders win)
+  --seed <n>           seed of the split, shuffles and initialisation (default 42)
+  --aug                fastai's augTransforms() on training batches
+  --skip-bad           leave out files that do not decode (and say how many), instead of stopping`;
+
+const HELP: Record<string, string> = {
+  train: `usage: wgslnet train <folder> [options]
+Fine-tunes a ResNet on the images under <folder> (fastai's fine_tune) and exports it for predict.
+  --arch <name>        ${Object.keys(ARCHS).join(' | ')} (default resnet18)
+  --epochs <n>         unfrozen epochs after the frozen one (default 1)
+  --lr <f>             base learning rate (default 2e-3)
+  --pretrained <file>  torchvision weights (safetensors) for the body
+  --out <file>         where to export the model (default model.safetensors)
+${DATA_HELP}`,
+  predict: `usage: wgslnet predict <model.safetensors> <image> [image …]
+Prints each image's predicted label and probability, using a model written by train.`,
+  'lr-find': `usage: wgslnet lr-find <folder> [options]
+Runs fastai's learning-rate finder and prints the suggestions (valley, minimum, steep).
+  --arch <name>        ${Object.keys(ARCHS).join(' | ')} (default resnet18)
+  --plot <file>        write the loss-vs-learning-rate plot (default lr_find.png)
+${DATA_HELP}`,
+};
+const USAGE = `usage: wgslnet <command> [options]   (wgslnet <command> --help for details)
+commands: train, predict, lr-find`;
+
+class UsageError extends Error {}
+
+function num(v: string | undefined, name: string, dflt: number, integer = false): number {
+  if (v === undefined) return dflt;
+  const x = Number(v);
+  if (!Number.isFinite(x) || (integer && !Number.isInteger(x)) || x < 0) throw new UsageError(`--${name} must be a ${integer ? 'non-negative integer' : 'number'}, got '${v}'`);
+  return x;
+}
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  arch: { type: 'string' },
+  label: { type: 'string' },
+  size: { type: 'string' },
+  epochs: { type: 'string' },
+  bs: { type: 'string' },
+  lr: { type: 'string' },
+  'valid-pct': { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  plot: { type: 'string' },
+  pretrained: { type: 'string' },
+  aug: { type: 'boolean' },
+  'skip-bad': { type: 'boolean' },
+} as const;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  if (!HELP[command]) {
+    console.error(`wgslnet: unknown command '${command}'\n${USAGE}`);
+    return 2;
+  }
+  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true }));
+  } catch (e) {
+    console.error(`wgslnet ${command}: ${(e as Error).message}\n${HELP[command]}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP[command]);
+    return 0;
+  }
+  try {
+    if (command === 'predict') {
+      if (positionals.length < 2) throw new UsageError('needs a model file and at least one image');
+      const [modelPath, ...images] = positionals as [string, ...string[]];
+      await init();
+      const learner = await loadLearner(modelPath);
+      const preds = await learner.predictMany(images);
+      images.forEach((img, i) => console.log(`${img}\t${preds[i]!.label}\t${preds[i]!.probs[preds[i]!.index]!.toFixed(4)}`));
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError(`needs exactly one image folder, got ${positionals.length}`);
+    const data: DataArgs = {
+      folder: positionals[0]!,
+      label: values.label ?? 'folder',
+      size: num(values.size, 'size', 64, true),
+      bs: num(values.bs, 'bs', 64, true),
+      validPct: num(values['valid-pct'], 'valid-pct', 0.2),
+      seed: num(values.seed, 'seed', 42, true),
+      skipBad: values['skip-bad'] ?? false,
+      aug: values.aug ?? false,
+    };
+    const arch = values.arch ?? 'resnet18';
+    if (!ARCHS[arch]) throw new UsageError(`--arch must be one of ${Object.keys(ARCHS).join(', ')}, got '${arch}'`);
+    const dls = await loadData(data, (s) => console.log(s));
+    const engine = await init();
+    console.log(`${dls.train.items.length} training and ${dls.valid.items.length} validation images, ${dls.c} classes; GPU: ${engine.description}`);
+    manualSeed(data.seed);
+    const learn = visionLearner(dls, arch, { metrics: [errorRate], pretrained: values.pretrained ?? false });
+    if (command === 'lr-find') {
+      const plot = values.plot ?? 'lr_find.png';
+      const r = await learn.lrFind({ plot });
+      console.log(`valley ${r.valley.toExponential(2)}  minimum ${r.minimum.toExponential(2)}  steep ${r.steep.toExponential(2)}  (plot: ${plot})`);
+      return 0;
+    }
+    await learn.fineTune(num(values.epochs, 'epochs', 1, true), num(values.lr, 'lr', 2e-3));
+    const out = values.out ?? 'model.safetensors';
+    await learn.export(out);
+    console.log(`exported to ${out}; try: wgslnet predict ${out} <image>`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`wgslnet ${command}: ${e.message}\n${HELP[command]}`);
+      return 2;
+    }
+    if (e instanceof WgslnetError) {
+      console.error(`wgslnet ${command}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}

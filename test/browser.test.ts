@@ -3,11 +3,15 @@
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { bundle } from '../scripts/bundle.mjs';
+import { applyItemTfms, Resize } from '../src/data/itemTransforms.js';
+import { decodeImage } from '../src/node/decode.js';
+import { SAMPLE } from './helpers/fashion.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 let server: Server;
@@ -20,6 +24,11 @@ beforeAll(async () => {
   const html = '<!doctype html><meta charset="utf-8"><title>wgslnet browser test</title><script type="module" src="/page.js"></script>';
   server = createServer((req, res) => {
     if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
+    else if (req.url?.startsWith('/images/')) {
+      const file = join(SAMPLE, req.url.slice(8));
+      if (existsSync(file)) res.writeHead(200, { 'content-type': 'image/png' }).end(readFileSync(file));
+      else res.writeHead(404).end();
+    }
     else res.writeHead(200, { 'content-type': 'text/html' }).end(html);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,5 +69,26 @@ describe('browser (Chromium, SwiftShader WebGPU)', () => {
     expect(result.forward).toBeLessThan(1e-4);
     expect(result.gradA).toBeLessThan(1e-4);
     expect(result.gradB).toBeLessThan(1e-4);
+  }, 120_000);
+
+  it('decodes, transforms and batches images (createImageBitmap), and a vision learner predicts', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => typeof (globalThis as { runImageChecks?: unknown }).runImageChecks === 'function', null, { timeout: 60_000 });
+    const names = ['bag_00023.png', 'trouser_00016.png', 'sneaker_00006.png'];
+    type R = { batch: { items: string[]; values: number[]; shape: number[] }; vocab: string[]; label: string; probSum: number };
+    const r = await page.evaluate((u) => (globalThis as unknown as { runImageChecks: (u: string[]) => Promise<R> }).runImageChecks(u), names.map((n) => `/images/${n}`));
+    expect(errors).toEqual([]);
+    expect(r.batch.shape).toEqual([3, 3, 8, 8]);
+    expect(r.vocab).toEqual(['bag', 'sneaker', 'trouser']);
+    // Each image as Node decodes and resizes it, divided by 255 (no normalisation: not pretrained).
+    r.batch.items.forEach((item, n) => {
+      const img = applyItemTfms([Resize(8, { method: 'squish' })], decodeImage(readFileSync(join(SAMPLE, item.slice(8))), item), 0, true);
+      for (let c = 0; c < 3; c++) for (let p = 0; p < 64; p++) expect(r.batch.values[(n * 3 + c) * 64 + p]! * 255).toBeCloseTo(img.data[p * 3 + c]!, 2);
+    });
+    expect(r.vocab).toContain(r.label);
+    expect(r.probSum).toBeCloseTo(1, 5);
   }, 120_000);
 });

@@ -176,3 +176,21 @@ describe('weights and bad input', () => {
     for (const l of [l1, l2, l3]) l.dispose();
   }, 120_000);
 });
+
+describe('progressive resizing', () => {
+  it('swaps in DataLoaders of a larger size and keeps training the same learner', async () => {
+    const { learn, lines } = tinyLearner(sampleFiles(['trouser', 'bag'], 12), 8);
+    await learn.fit(1, 1e-3);
+    const w = await learn.model.head.parameters().at(-1)!.toArray();
+    learn.dls = learn.dls.withTransforms({ itemTfms: [Resize(24)] });
+    for await (const b of learn.dls.train) {
+      expect(b.x.shape).toEqual([8, 3, 24, 24]);
+      b.x.dispose();
+      break;
+    }
+    await learn.fit(1, 1e-3);
+    expect(Array.from(await learn.model.head.parameters().at(-1)!.toArray())).not.toEqual(Array.from(w)); // the same weights trained on
+    expect(lines.filter((l) => l.startsWith('epoch')).length).toBe(2);
+    learn.dispose();
+  }, 120_000);
+});

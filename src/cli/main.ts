@@ -37,6 +37,7 @@ Prints each image's predicted label and probability, using a model written by tr
 Runs fastai's learning-rate finder and prints the suggestions (valley, minimum, steep).
   --arch <name>        ${Object.keys(ARCHS).join(' | ')} (default resnet18)
   --plot <file>        write the loss-vs-learning-rate plot (default lr_find.png)
+  --num-it <n>         steps to try (default 100)
 ${DATA_HELP}`,
 };
 const USAGE = `usage: wgslnet <command> [options]   (wgslnet <command> --help for details)
@@ -63,6 +64,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   out: { type: 'string' },
   plot: { type: 'string' },
+  'num-it': { type: 'string' },
   pretrained: { type: 'string' },
   aug: { type: 'boolean' },
   'skip-bad': { type: 'boolean' },
@@ -71,7 +73,7 @@ const OPTIONS = {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') {
-    console.log(USAGE);
+    (command ? console.log : console.error)(USAGE);
     return command ? 0 : 2;
   }
   if (!HELP[command]) {
@@ -113,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     };
     const arch = values.arch ?? 'resnet18';
     if (!ARCHS[arch]) throw new UsageError(`--arch must be one of ${Object.keys(ARCHS).join(', ')}, got '${arch}'`);
+    const [epochs, lr, numIt] = [num(values.epochs, 'epochs', 1, true), num(values.lr, 'lr', 2e-3), num(values['num-it'], 'num-it', 100, true)];
     const dls = await loadData(data, (s) => console.log(s));
     const engine = await init();
     console.log(`${dls.train.items.length} training and ${dls.valid.items.length} validation images, ${dls.c} classes; GPU: ${engine.description}`);
@@ -120,11 +123,11 @@ export async function main(argv: string[]): Promise<number> {
     const learn = visionLearner(dls, arch, { metrics: [errorRate], pretrained: values.pretrained ?? false });
     if (command === 'lr-find') {
       const plot = values.plot ?? 'lr_find.png';
-      const r = await learn.lrFind({ plot });
+      const r = await learn.lrFind({ plot, numIt });
       console.log(`valley ${r.valley.toExponential(2)}  minimum ${r.minimum.toExponential(2)}  steep ${r.steep.toExponential(2)}  (plot: ${plot})`);
       return 0;
     }
-    await learn.fineTune(num(values.epochs, 'epochs', 1, true), num(values.lr, 'lr', 2e-3));
+    await learn.fineTune(epochs, lr);
     const out = values.out ?? 'model.safetensors';
     await learn.export(out);
     console.log(`exported to ${out}; try: wgslnet predict ${out} <image>`);

@@ -20,6 +20,6 @@ const t0 = performance.now();
 const dls = ImageDataLoaders.fromNameFunc(path, getImageFiles(path), { validPct: 0.2, seed: 42, labelFunc: labelOf, itemTfms: [Resize(28)] });
 console.log(`${dls.train.items.length} training and ${dls.valid.items.length} validation images, ${dls.c} classes: ${dls.vocab.join(', ')}`);
 const learn = visionLearner(dls, resnet18, { metrics: [errorRate] });
-await learn.fineTune(1, Number(process.env.BASE_LR ?? 2e-3));
+await learn.fineTune(1);
 const [, , , err] = learn.history.values.at(-1)!;
 console.log(`final error_rate ${err!.toFixed(4)} (chance ${(1 - 1 / dls.c).toFixed(2)}) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);

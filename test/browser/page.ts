@@ -1,7 +1,7 @@
 // Runs in the page: the same core, through the browser entry (navigator.gpu, bundled shaders).
 // Checks a matmul and its gradients against the f64 reference and reports what it found.
 
-import { F, init, tensor, tidy } from '../../src/browser/index.js';
+import { F, ImageDataLoaders, init, Resize, resnet18, tensor, tidy, visionLearner } from '../../src/browser/index.js';
 import * as ref from '../../src/reference/index.js';
 
 function maxRelErr(got: Float32Array, want: Float64Array): number {
@@ -37,4 +37,21 @@ async function runChecks() {
   };
 }
 
-(globalThis as { runChecks?: typeof runChecks }).runChecks = runChecks;
+/**
+ * The image pipeline in the browser: fetch + createImageBitmap decoding, item transforms, the GPU
+ * batch kernel, then a prediction from a vision learner. Returns the batch for the test to check.
+ */
+async function runImageChecks(urls: string[]) {
+  await init();
+  const dls = ImageDataLoaders.fromLists('', urls, urls.map((u) => u.split('/').at(-1)!.split('_')[0]!), { validPct: 0, bs: urls.length, itemTfms: [Resize(8, { method: 'squish' })] });
+  let batch: { items: string[]; values: number[]; shape: readonly number[] } | null = null;
+  for await (const b of dls.train) {
+    batch = { items: b.items, values: Array.from(await b.x.toArray()), shape: b.x.shape };
+    b.x.dispose();
+  }
+  const learn = visionLearner(dls, resnet18, { output: { line: () => {}, status: () => {} } });
+  const p = await learn.predict(urls[0]!);
+  return { batch, vocab: dls.vocab, label: p.label, probSum: p.probs.reduce((a, b) => a + b, 0) };
+}
+
+Object.assign(globalThis, { runChecks, runImageChecks });

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rgbImage } from '../src/data/image.js';
-import { SmoothLoss, TablePrinter, formatTime } from '../src/learner/recorder.js';
+import { imageIO, setImageIO } from '../src/data/loader.js';
+import type { DataLoader } from '../src/data/dataLoader.js';
+import { SmoothLoss, TablePrinter, formatTime, progressBar } from '../src/learner/recorder.js';
 import { BatchNorm } from '../src/nn/layers.js';
 import { encodePng } from '../src/node/decode.js';
 import { errorRate, ImageDataLoaders, loadLearner, manualSeed, RandomSplitter, resnet18, Resize, visionLearner, type VisionLearner } from '../src/node/index.js';
@@ -57,6 +59,44 @@ describe('splitting and labelling', () => {
   });
 });
 
+describe('DataLoader', () => {
+  const files = sampleFiles(['trouser', 'bag'], 11); // 22 images
+  const make = () => ImageDataLoaders.fromNameFunc('', files, { validPct: 0.25, seed: 3, labelFunc: labelOf, bs: 4 });
+  const order = async (dl: DataLoader) => {
+    const seen: string[][] = [];
+    for await (const b of dl) {
+      seen.push(b.items);
+      expect(b.x.shape).toEqual([b.items.length, 3, 28, 28]);
+      b.x.dispose();
+    }
+    return seen;
+  };
+  it('train: shuffled anew each epoch (reproducibly), last partial batch dropped; valid: in order, kept', async () => {
+    const dls = make();
+    const [e1, e2] = [await order(dls.train), await order(dls.train)];
+    expect(e1.map((b) => b.length)).toEqual([4, 4, 4, 4]); // 17 training images → 4 full batches
+    expect(e1.flat()).not.toEqual(e2.flat());
+    expect(await order(make().train)).toEqual(e1); // same seed, same first epoch
+    const v = await order(dls.valid);
+    expect(v.map((b) => b.length)).toEqual([4, 1]);
+    expect(v.flat()).toEqual(dls.valid.items);
+  });
+  it('starts loading the next batch before handing out the current one', async () => {
+    const real = imageIO();
+    const events: string[] = [];
+    setImageIO({ ...real, load: (jobs) => (events.push('load'), real.load(jobs)) });
+    try {
+      for await (const b of make().valid) {
+        events.push('batch');
+        b.x.dispose();
+      }
+    } finally {
+      setImageIO(real);
+    }
+    expect(events).toEqual(['load', 'load', 'batch', 'batch']);
+  });
+});
+
 describe('output', () => {
   it("prints fastprogress's console table", () => {
     const lines: string[] = [];
@@ -67,6 +107,10 @@ describe('output', () => {
   });
   it('formats times as mm:ss and h:mm:ss', () => {
     expect([formatTime(0), formatTime(63.9), formatTime(3599), formatTime(3725)]).toEqual(['00:00', '01:03', '59:59', '1:02:05']);
+  });
+  it('draws a fastprogress-style bar for terminals', () => {
+    expect(progressBar(15, 40, 9, '0.5321')).toBe(`|${'█'.repeat(11)}${' '.repeat(19)}| 37.50% [15/40 00:09<00:15 0.5321]`);
+    expect(progressBar(0, 40, 0)).toBe(`|${' '.repeat(30)}| 0.00% [0/40 00:00<00:00]`);
   });
   it('smooths the training loss with β = 0.98, debiased', () => {
     const s = new SmoothLoss();

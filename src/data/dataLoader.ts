@@ -8,7 +8,7 @@ import { tensor } from '../ops/creation.js';
 import { Rng } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { augmentBatch, drawImageTfm, IDENTITY_TFM, type BatchTfms } from './batchTransforms.js';
-import type { RgbImage } from './image.js';
+import { toPlanes, type RgbImage } from './image.js';
 import type { ItemTfm } from './itemTransforms.js';
 import { imageIO, type LoadJob } from './loader.js';
 
@@ -73,12 +73,7 @@ export class DataLoader {
         throw new WgslnetError(`batch: ${this.items[idx[k]!]} is ${im.width}×${im.height} but ${this.items[idx[0]!]} is ${W}×${H}; add an item transform such as Resize(size)`);
       }
     });
-    const N = images.length;
-    const planes = new Float32Array(N * 3 * H * W);
-    images.forEach((im, n) => {
-      for (let p = 0; p < H * W; p++) for (let c = 0; c < 3; c++) planes[(n * 3 + c) * H * W + p] = im.data[p * 3 + c]!;
-    });
-    const src = tensor(planes, [N, 3, H, W]);
+    const src = tensor(toPlanes(images), [images.length, 3, H, W]);
     const aug = this.opts.train ? this.opts.batchTfms.aug : null;
     const tfms = images.map(() => (aug ? drawImageTfm(aug, rng) : IDENTITY_TFM));
     const x = augmentBatch(src, tfms, this.opts.batchTfms.normalize);

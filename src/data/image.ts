@@ -17,6 +17,16 @@ export function rgbImage(width: number, height: number, data = new Uint8Array(wi
   return { width, height, data };
 }
 
+/** Same-size images as one planar batch [N, 3, H, W] of 0–255 values (f32, for the GPU upload). */
+export function toPlanes(images: RgbImage[]): Float32Array {
+  const { width: W, height: H } = images[0]!;
+  const planes = new Float32Array(images.length * 3 * H * W);
+  images.forEach((im, n) => {
+    for (let p = 0; p < H * W; p++) for (let c = 0; c < 3; c++) planes[(n * 3 + c) * H * W + p] = im.data[p * 3 + c]!;
+  });
+  return planes;
+}
+
 /** The window [x0, x0 + w) × [y0, y0 + h), which must lie inside the image. */
 export function crop(img: RgbImage, x0: number, y0: number, w: number, h: number): RgbImage {
   if (x0 < 0 || y0 < 0 || x0 + w > img.width || y0 + h > img.height) {

@@ -6,7 +6,7 @@ import { tensor } from '../ops/creation.js';
 import { noGrad } from '../tensor/autograd.js';
 import { tidy } from '../tensor/scope.js';
 import { augmentBatch, IDENTITY_TFM, type Normalize } from '../data/batchTransforms.js';
-import type { RgbImage } from '../data/image.js';
+import { toPlanes, type RgbImage } from '../data/image.js';
 import { applyItemTfms, type ItemTfm } from '../data/itemTransforms.js';
 import { imageIO } from '../data/loader.js';
 import { WgslnetError } from '../gpu/errors.js';
@@ -42,11 +42,9 @@ export async function predictMany(s: InferenceSetup, sources: ImageSource[], bs 
   for (let b = 0; b < sources.length; b += bs) {
     const images = await Promise.all(sources.slice(b, b + bs).map((src) => toPixels(src, s.itemTfms)));
     const { width: W, height: H } = images[0]!;
-    const planes = new Float32Array(images.length * 3 * H * W);
-    images.forEach((im, n) => {
-      if (im.width !== W || im.height !== H) throw new WgslnetError(`predict: images of different sizes (${W}×${H} and ${im.width}×${im.height}) and no Resize item transform`);
-      for (let p = 0; p < H * W; p++) for (let c = 0; c < 3; c++) planes[(n * 3 + c) * H * W + p] = im.data[p * 3 + c]!;
-    });
+    const odd = images.find((im) => im.width !== W || im.height !== H);
+    if (odd) throw new WgslnetError(`predict: images of different sizes (${W}×${H} and ${odd.width}×${odd.height}) and no Resize item transform`);
+    const planes = toPlanes(images);
     const wasTraining = s.model.training;
     s.model.eval();
     const logits = noGrad(() =>

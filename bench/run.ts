@@ -4,6 +4,8 @@
 //   npm run bench -- --sizes 256,512      (matmul sizes; default 256,512,1024,2048)
 //   npm run bench -- --batch 8            (conv batch; default 32, as the issue's ResNet-18 rows)
 //   npm run bench -- --conv-impls implicit  (conv implementations; default naive,im2col,implicit)
+//   npm run bench -- --train-steps 200    (timed ResNet-18 training steps; default 5. The buffer
+//                                          count is checked flat over all of them)
 
 import { init } from '../src/node/index.js';
 import { benchConv, resnet18Shapes } from './conv.js';
@@ -22,6 +24,7 @@ const sizes = (arg('sizes') ?? '256,512,1024,2048').split(',').map(Number);
 const only = new Set((arg('only') ?? 'matmul,conv,fusion,train').split(','));
 const batch = Number(arg('batch') ?? 32);
 const convImpls = (arg('conv-impls') ?? 'naive,im2col,implicit').split(',') as ConvImpl[];
+const trainSteps = Number(arg('train-steps') ?? 5);
 
 const engine = await init();
 console.log(`adapter: ${engine.description}`);
@@ -39,6 +42,7 @@ if (only.has('fusion')) {
 }
 if (only.has('train')) {
   console.log('training step (forward + backward + Adam), 10 classes');
-  const rows = [await benchTrainWgslnet('resnet18', 16, 64, 5), await benchTrainTfjs(16, 64, 3), await benchTrainWgslnet('resnet50', 8, 64, 3)];
+  console.log(`(ResNet-18: ${trainSteps} timed steps)`);
+  const rows = [await benchTrainWgslnet('resnet18', 16, 64, trainSteps), await benchTrainTfjs(16, 64, 3), await benchTrainWgslnet('resnet50', 8, 64, 3)];
   console.log(formatTrain(rows) + '\n');
 }

@@ -18,6 +18,7 @@ const OPT_PREFIX = 'optimizer.';
 
 /** Writes weights and optimizer state to `path` (fastai's learn.save). */
 export async function saveCheckpoint(learn: VisionLearner, path: string): Promise<void> {
+  await learn.waitReady();
   const entries: OutEntry[] = await stateEntries(learn.model);
   const opt = await learn.opt.stateDict();
   for (const [k, { shape, values }] of opt.tensors) entries.push({ name: OPT_PREFIX + k, dtype: 'F32', shape, values });
@@ -41,6 +42,7 @@ export async function loadCheckpoint(learn: VisionLearner, path: string, withOpt
 
 /** Writes what inference needs (learn.export). */
 export async function exportLearner(learn: VisionLearner, path: string): Promise<void> {
+  await learn.waitReady();
   const entries = await stateEntries(learn.model);
   await writeBytes(
     path,

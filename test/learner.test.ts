@@ -111,6 +111,7 @@ describe('output', () => {
   it('draws a fastprogress-style bar for terminals', () => {
     expect(progressBar(15, 40, 9, '0.5321')).toBe(`|${'█'.repeat(11)}${' '.repeat(19)}| 37.50% [15/40 00:09<00:15 0.5321]`);
     expect(progressBar(0, 40, 0)).toBe(`|${' '.repeat(30)}| 0.00% [0/40 00:00<00:00]`);
+    expect(progressBar(50, 40, 1)).toBe(`|${'█'.repeat(30)}| 100.00% [40/40 00:01<00:00]`); // an overrun count is clamped
   });
   it('smooths the training loss with β = 0.98, debiased', () => {
     const s = new SmoothLoss();

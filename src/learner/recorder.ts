@@ -88,6 +88,7 @@ export function defaultOutput(): Output {
 /** ` 45.00% [18/40 00:09<00:12 0.5321]` with a 30-character bar, as fastprogress draws it. */
 export function progressBar(done: number, total: number, elapsed: number, comment = ''): string {
   const width = 30;
+  done = Math.min(done, total); // a caller's count may overrun; the bar must never throw
   const filled = total ? Math.round((done / total) * width) : 0;
   const remaining = done ? (elapsed / done) * (total - done) : 0;
   const pct = total ? ((100 * done) / total).toFixed(2) : '0.00';

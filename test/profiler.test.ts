@@ -12,7 +12,7 @@ it('times every dispatch on the GPU clock, per op and kernel file', async () => 
     await expect(profile(() => {})).rejects.toThrow(/timestamp-query/);
     return;
   }
-  const x = randn([2, 8, 12, 12]);
+  const x = randn([2, 8, 16, 16]); // 16 wide: auto runs the implicit kernel (narrower maps use im2col)
   const w = randn([8, 8, 3, 3], { requiresGrad: true });
   await sync();
   const before = counters().dispatches;

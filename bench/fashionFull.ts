@@ -7,6 +7,7 @@
 // on 2 cores with lavapipe); minutes on a real GPU.
 
 import { parseArgs } from 'node:util';
+import { parentLabel } from '../src/data/splitters.js';
 import { errorRate, GrandparentSplitter, ImageDataLoaders, init, manualSeed, RandomSplitter, Resize, resnet18, visionLearner } from '../src/node/index.js';
 
 const { values, positionals } = parseArgs({
@@ -45,5 +46,5 @@ console.log(`error_rate ${err!.toFixed(4)} on ${dls.valid.items.length} test ima
 function subset(d: typeof full, n: number): typeof full {
   const keep = new Set(RandomSplitter(1 - n / d.train.items.length, 7)(d.train.items).train);
   const files = [...d.train.items.filter((_, i) => keep.has(i)), ...d.valid.items];
-  return ImageDataLoaders.fromLists(path, files, files.map((f) => f.split('/').at(-2)!), { splitter: GrandparentSplitter(), itemTfms: [Resize(size)], bs, seed: 42 });
+  return ImageDataLoaders.fromLists(path, files, files.map(parentLabel), { splitter: GrandparentSplitter(), itemTfms: [Resize(size)], bs, seed: 42 });
 }

@@ -3,7 +3,7 @@
 // Item transforms run on the main thread here.
 
 import { WgslnetError } from '../gpu/errors.js';
-import { rgbImage, type RgbImage } from '../data/image.js';
+import { rgbaToRgb, type RgbImage } from '../data/image.js';
 import { applyItemTfms } from '../data/itemTransforms.js';
 import type { ImageIO } from '../data/loader.js';
 
@@ -17,10 +17,7 @@ async function decodeBlob(blob: Blob, name: string): Promise<RgbImage> {
   const canvas = new OffscreenCanvas(bmp.width, bmp.height);
   const ctx = canvas.getContext('2d')!;
   ctx.drawImage(bmp, 0, 0);
-  const rgba = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
-  const img = rgbImage(bmp.width, bmp.height);
-  for (let i = 0; i < bmp.width * bmp.height; i++) img.data.set(rgba.subarray(i * 4, i * 4 + 3), i * 3);
-  return img;
+  return rgbaToRgb(bmp.width, bmp.height, ctx.getImageData(0, 0, bmp.width, bmp.height).data);
 }
 
 export const browserImageIO: ImageIO = {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { WgslnetError } from '../gpu/errors.js';
 import { GrandparentSplitter, pathParts, RandomSplitter, fileName, parentLabel } from '../data/splitters.js';
 import { augTransforms } from '../data/batchTransforms.js';
-import { ImageDataLoaders, type DataLoaders, type Label } from '../data/dataLoaders.js';
+import { ImageDataLoaders, regexLabel, type DataLoaders, type Label } from '../data/dataLoaders.js';
 import { Resize } from '../data/itemTransforms.js';
 import { getImageFiles } from '../node/imageFiles.js';
 import { verifyImages } from '../node/images.js';
@@ -34,11 +34,7 @@ export function labeller(spec: string): (file: string) => Label {
     } catch (e) {
       throw new WgslnetError(`--label ${spec}: not a valid regular expression (${(e as Error).message})`);
     }
-    return (f) => {
-      const m = re.exec(fileName(f));
-      if (!m || m[1] === undefined) throw new WgslnetError(`${f}: --label ${spec} does not match the file name (or has no capture group)`);
-      return m[1];
-    };
+    return (f) => regexLabel(f, fileName(f), re);
   }
   throw new WgslnetError(`--label must be folder, upper or re:<regex>, got '${spec}'`);
 }

@@ -7,7 +7,7 @@ import { WgslnetError } from '../gpu/errors.js';
 import { tensor } from '../ops/creation.js';
 import { Rng } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { augmentBatch, drawImageTfm, IDENTITY_TFM, type BatchTfms } from './batchTransforms.js';
+import { augmentBatch, drawImageTfm, IDENTITY_TFM, type BatchTfms, type ImageTfm, type Normalize } from './batchTransforms.js';
 import { toPlanes, type RgbImage } from './image.js';
 import type { ItemTfm } from './itemTransforms.js';
 import { imageIO, type LoadJob } from './loader.js';
@@ -30,6 +30,23 @@ export interface DataLoaderOptions {
   itemTfms: ItemTfm[];
   batchTfms: BatchTfms;
   seed: number;
+}
+
+/**
+ * Same-size images → [N, 3, H, W] (0–255 as f32, one upload) → the batch-transform kernel with one
+ * transform per image. `names` label the images in the size error. Used by loaders and predict.
+ */
+export function collateImages(images: RgbImage[], names: string[], tfms: ImageTfm[], normalize: Normalize | null): Tensor {
+  const { width: W, height: H } = images[0]!;
+  images.forEach((im, k) => {
+    if (im.width !== W || im.height !== H) {
+      throw new WgslnetError(`batch: ${names[k]} is ${im.width}×${im.height} but ${names[0]} is ${W}×${H}; add an item transform such as Resize(size)`);
+    }
+  });
+  const src = tensor(toPlanes(images), [images.length, 3, H, W]);
+  const x = augmentBatch(src, tfms, normalize);
+  src.dispose();
+  return x;
 }
 
 export class DataLoader {
@@ -65,20 +82,11 @@ export class DataLoader {
     return imageIO().load(jobs);
   }
 
-  /** Collates images into [N, 3, H, W] (0–255 as f32), uploads, and runs the batch transforms. */
+  /** The batch for these images: augmented when training, identity otherwise. */
   private collate(images: RgbImage[], idx: number[], rng: Rng): Tensor {
-    const { width: W, height: H } = images[0]!;
-    images.forEach((im, k) => {
-      if (im.width !== W || im.height !== H) {
-        throw new WgslnetError(`batch: ${this.items[idx[k]!]} is ${im.width}×${im.height} but ${this.items[idx[0]!]} is ${W}×${H}; add an item transform such as Resize(size)`);
-      }
-    });
-    const src = tensor(toPlanes(images), [images.length, 3, H, W]);
     const aug = this.opts.train ? this.opts.batchTfms.aug : null;
     const tfms = images.map(() => (aug ? drawImageTfm(aug, rng) : IDENTITY_TFM));
-    const x = augmentBatch(src, tfms, this.opts.batchTfms.normalize);
-    src.dispose();
-    return x;
+    return collateImages(images, idx.map((i) => this.items[i]!), tfms, this.opts.batchTfms.normalize);
   }
 
   /** One epoch of batches. Train loaders shuffle and drop the last partial batch (fastai's defaults). */

@@ -163,7 +163,8 @@ export const ImageDataLoaders = {
   },
 };
 
-function regexLabel(file: string, s: string, pat: RegExp | string): string {
+/** The first capture group of `pat` in `s`; the error names `file` and the pattern. */
+export function regexLabel(file: string, s: string, pat: RegExp | string): string {
   const m = (typeof pat === 'string' ? new RegExp(pat) : pat).exec(s);
   if (!m || m[1] === undefined) throw new WgslnetError(`${file}: the pattern ${String(pat)} does not match (or has no capture group)`);
   return m[1];

@@ -17,6 +17,13 @@ export function rgbImage(width: number, height: number, data = new Uint8Array(wi
   return { width, height, data };
 }
 
+/** Drops the alpha channel of 8-bit RGBA pixels (as PIL's convert('RGB')). */
+export function rgbaToRgb(width: number, height: number, rgba: Uint8Array | Uint8ClampedArray): RgbImage {
+  const out = rgbImage(width, height);
+  for (let i = 0; i < width * height; i++) out.data.set(rgba.subarray(i * 4, i * 4 + 3), i * 3);
+  return out;
+}
+
 /** Same-size images as one planar batch [N, 3, H, W] of 0–255 values (f32, for the GPU upload). */
 export function toPlanes(images: RgbImage[]): Float32Array {
   const { width: W, height: H } = images[0]!;
@@ -37,12 +44,15 @@ export function crop(img: RgbImage, x0: number, y0: number, w: number, h: number
   return out;
 }
 
-/** Index i mirrored into [0, n) about the edge pixels' centres (PyTorch's 'reflect' padding). */
+/**
+ * Coordinate i mirrored into [0, n − 1] about the edge pixels' centres (PyTorch's 'reflect'
+ * padding; grid_sample's reflection with align_corners). Works for fractional i too.
+ */
 export function reflectIndex(i: number, n: number): number {
   if (n === 1) return 0;
   const period = 2 * (n - 1);
-  const m = ((i % period) + period) % period;
-  return m < n ? m : period - m;
+  const m = Math.abs(i) % period;
+  return m > n - 1 ? period - m : m;
 }
 
 /** Pads by reflection to w×h, the image centred (the extra pixel, if odd, goes right/bottom). */

@@ -38,8 +38,8 @@ export function crossEntropyRows(logits: Float32Array, targets: Int32Array | nul
     let mx = -Infinity;
     for (let j = 0; j < k; j++) mx = Math.max(mx, logits[i * k + j]!);
     let s = 0;
-    for (let j = 0; j < k; j++) s += Math.exp(logits[i * k + j]! - mx);
-    for (let j = 0; j < k; j++) probs[i * k + j] = Math.exp(logits[i * k + j]! - mx) / s;
+    for (let j = 0; j < k; j++) s += probs[i * k + j] = Math.exp(logits[i * k + j]! - mx);
+    for (let j = 0; j < k; j++) probs[i * k + j]! /= s;
     if (targets) losses[i] = mx + Math.log(s) - logits[i * k + targets[i]!]!;
   }
   return { losses, probs };

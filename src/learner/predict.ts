@@ -2,14 +2,13 @@
 // validation item transforms, the normalisation and the model in evaluation mode. Shared by a
 // Learner and by a learner loaded with loadLearner (inference only).
 
-import { tensor } from '../ops/creation.js';
 import { noGrad } from '../tensor/autograd.js';
 import { tidy } from '../tensor/scope.js';
-import { augmentBatch, IDENTITY_TFM, type Normalize } from '../data/batchTransforms.js';
-import { toPlanes, type RgbImage } from '../data/image.js';
+import { IDENTITY_TFM, type Normalize } from '../data/batchTransforms.js';
+import { collateImages } from '../data/dataLoader.js';
+import type { RgbImage } from '../data/image.js';
 import { applyItemTfms, type ItemTfm } from '../data/itemTransforms.js';
 import { imageIO } from '../data/loader.js';
-import { WgslnetError } from '../gpu/errors.js';
 import type { Module } from '../nn/module.js';
 import { argmaxRow, crossEntropyRows } from './metrics.js';
 
@@ -40,19 +39,12 @@ export async function predictMany(s: InferenceSetup, sources: ImageSource[], bs 
   const out: Prediction[] = [];
   const k = s.vocab.length;
   for (let b = 0; b < sources.length; b += bs) {
-    const images = await Promise.all(sources.slice(b, b + bs).map((src) => toPixels(src, s.itemTfms)));
-    const { width: W, height: H } = images[0]!;
-    const odd = images.find((im) => im.width !== W || im.height !== H);
-    if (odd) throw new WgslnetError(`predict: images of different sizes (${W}×${H} and ${odd.width}×${odd.height}) and no Resize item transform`);
-    const planes = toPlanes(images);
+    const chunk = sources.slice(b, b + bs);
+    const images = await Promise.all(chunk.map((src) => toPixels(src, s.itemTfms)));
+    const names = chunk.map((src, i) => (typeof src === 'string' ? src : `image ${b + i}`));
     const wasTraining = s.model.training;
     s.model.eval();
-    const logits = noGrad(() =>
-      tidy(() => {
-        const src = tensor(planes, [images.length, 3, H, W]);
-        return s.model.forward(augmentBatch(src, images.map(() => IDENTITY_TFM), s.normalize));
-      }),
-    );
+    const logits = noGrad(() => tidy(() => s.model.forward(collateImages(images, names, images.map(() => IDENTITY_TFM), s.normalize))));
     s.model.train(wasTraining);
     const values = await logits.toArray();
     logits.dispose();

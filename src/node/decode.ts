@@ -5,22 +5,12 @@
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { WgslnetError } from '../gpu/errors.js';
-import { rgbImage, type RgbImage } from '../data/image.js';
+import { rgbaToRgb, rgbImage, type RgbImage } from '../data/image.js';
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 const JPEG_MAGIC = [0xff, 0xd8, 0xff];
 
 const startsWith = (b: Uint8Array, magic: number[]) => magic.every((v, i) => b[i] === v);
-
-function rgbaToRgb(width: number, height: number, rgba: Uint8Array): RgbImage {
-  const out = rgbImage(width, height);
-  for (let i = 0, j = 0; i < width * height; i++, j += 4) {
-    out.data[i * 3] = rgba[j]!;
-    out.data[i * 3 + 1] = rgba[j + 1]!;
-    out.data[i * 3 + 2] = rgba[j + 2]!;
-  }
-  return out;
-}
 
 /** Decodes PNG or JPEG bytes; `name` (the file) goes into every error. */
 export function decodeImage(bytes: Uint8Array, name: string): RgbImage {

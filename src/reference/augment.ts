@@ -1,12 +1,8 @@
 // CPU reference for shaders/augment/augment.wgsl, in f64: the same projective bilinear resample
 // with reflection, logit-space lighting and normalisation, written plainly for the tests.
 
-function reflectF(i: number, n: number): number {
-  if (n === 1) return 0;
-  const period = 2 * (n - 1);
-  const m = Math.abs(i) % period;
-  return m > n - 1 ? period - m : m;
-}
+import { reflectIndex } from '../data/image.js';
+
 
 export function augmentRef(src: Float32Array, shape: [number, number, number, number], tfms: number[][], mean: number[], std: number[]): Float64Array {
   const [N, C, H, W] = shape;
@@ -20,8 +16,8 @@ export function augmentRef(src: Float32Array, shape: [number, number, number, nu
         const u = t[0]! * xh + t[1]! * yh + t[2]!;
         const v = t[3]! * xh + t[4]! * yh + t[5]!;
         const w = t[6]! * xh + t[7]! * yh + t[8]!;
-        const sx = reflectF(((u / w + 1) / 2) * (W - 1), W);
-        const sy = reflectF(((v / w + 1) / 2) * (H - 1), H);
+        const sx = reflectIndex(((u / w + 1) / 2) * (W - 1), W);
+        const sy = reflectIndex(((v / w + 1) / 2) * (H - 1), H);
         const [x0, y0] = [Math.floor(sx), Math.floor(sy)];
         const [x1, y1] = [Math.min(x0 + 1, W - 1), Math.min(y0 + 1, H - 1)];
         const [fx, fy] = [sx - x0, sy - y0];

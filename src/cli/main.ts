@@ -2,6 +2,7 @@
 //   wgslnet train <folder> [--arch resnet18] [--label folder|upper|re:<regex>] [--size 64] …
 //   wgslnet predict <model.safetensors> <image…>
 //   wgslnet lr-find <folder> [same data options] [--plot lr_find.png]
+//   wgslnet images-from sound|series|bytes <input> <output-folder>   (src/cli/imagesFrom.ts)
 // Bad input gets one line on stderr and exit status 1; a bad command line, the usage and status 2.
 
 import { parseArgs } from 'node:util';
@@ -12,6 +13,7 @@ import { errorRate } from '../learner/metrics.js';
 import { visionLearner } from '../learner/visionLearner.js';
 import { init, manualSeed } from '../node/index.js';
 import { loadData, type DataArgs } from './data.js';
+import { imagesFromCommand } from './imagesFrom.js';
 
 const DATA_HELP = `  --label folder|upper|re:<regex>  how to label: parent folder (default), Pets' upper-case
                                    first letter, or a regex's first capture group on the file name
@@ -41,7 +43,7 @@ Runs fastai's learning-rate finder and prints the suggestions (valley, minimum, 
 ${DATA_HELP}`,
 };
 const USAGE = `usage: wgslnet <command> [options]   (wgslnet <command> --help for details)
-commands: train, predict, lr-find`;
+commands: train, predict, lr-find, images-from`;
 
 class UsageError extends Error {}
 
@@ -76,6 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     (command ? console.log : console.error)(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'images-from') return imagesFromCommand(rest); // sound, series, bytes → PNGs (imagesFrom.ts)
   if (!HELP[command]) {
     console.error(`wgslnet: unknown command '${command}'\n${USAGE}`);
     return 2;

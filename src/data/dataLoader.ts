@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { augmentBatch, drawImageTfm, IDENTITY_TFM, type BatchTfms, type ImageTfm, type Normalize } from './batchTransforms.js';
 import { toPlanes, type RgbImage } from './image.js';
 import type { ItemTfm } from './itemTransforms.js';
-import { imageIO, type LoadJob } from './loader.js';
+import { loadImages, type LoadJob, type MemoryImages } from './loader.js';
 
 export interface Batch {
   /** [N, 3, H, W], transformed and normalised; the caller disposes it. */
@@ -30,6 +30,8 @@ export interface DataLoaderOptions {
   itemTfms: ItemTfm[];
   batchTfms: BatchTfms;
   seed: number;
+  /** Items that are images in memory, by name (ImageDataLoaders.fromImages). */
+  images?: MemoryImages;
 }
 
 /**
@@ -79,7 +81,7 @@ export class DataLoader {
 
   private load(idx: number[], rng: Rng): Promise<RgbImage[]> {
     const jobs: LoadJob[] = idx.map((i) => ({ source: this.items[i]!, tfms: this.opts.itemTfms, seed: rng.nextU32(), train: this.opts.train }));
-    return imageIO().load(jobs);
+    return loadImages(jobs, this.opts.images);
   }
 
   /** The batch for these images: augmented when training, identity otherwise. */

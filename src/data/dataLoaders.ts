@@ -7,7 +7,7 @@ import type { BatchTfms, Normalize } from './batchTransforms.js';
 import { DataLoader } from './dataLoader.js';
 import { rgbImage, type RgbImage } from './image.js';
 import { outputSize, type ItemTfm } from './itemTransforms.js';
-import { imageIO } from './loader.js';
+import { imageIO, type MemoryImages } from './loader.js';
 import { fileName, GrandparentSplitter, parentLabel, pathParts, RandomSplitter, type Splitter } from './splitters.js';
 
 export type Label = string | number | boolean;
@@ -92,7 +92,7 @@ export function denormalize(values: Float32Array, shape: number[], norm: Normali
   });
 }
 
-function makeDataLoaders(items: string[], labels: Label[], o: DataLoadersOptions): DataLoaders {
+function makeDataLoaders(items: string[], labels: Label[], o: DataLoadersOptions, images?: MemoryImages): DataLoaders {
   if (!items.length) throw new WgslnetError('DataLoaders: no images');
   if (items.length !== labels.length) throw new WgslnetError(`DataLoaders: ${items.length} files but ${labels.length} labels`);
   const names = labels.map(String);
@@ -106,7 +106,7 @@ function makeDataLoaders(items: string[], labels: Label[], o: DataLoadersOptions
   const batchTfms: BatchTfms = { aug: null, normalize: null, ...o.batchTfms };
   const bs = o.bs ?? 64;
   const pick = (idx: number[]) => [idx.map((i) => items[i]!), Int32Array.from(idx, (i) => y[i]!)] as const;
-  const common = { itemTfms, batchTfms, seed };
+  const common = { itemTfms, batchTfms, seed, images };
   const train = new DataLoader(...pick(split.train), { ...common, bs, shuffle: true, dropLast: true, train: true });
   const valid = new DataLoader(...pick(split.valid), { ...common, bs: o.valBs ?? bs, shuffle: false, dropLast: false, train: false });
   if (!train.length) throw new WgslnetError(`DataLoaders: ${split.train.length} training images make no full batch of ${bs}; lower bs`);
@@ -124,6 +124,20 @@ export const ImageDataLoaders = {
   /** Files and their labels. */
   fromLists(_path: string, files: string[], labels: Label[], o: DataLoadersOptions = {}): DataLoaders {
     return makeDataLoaders(files, labels, o);
+  },
+
+  /**
+   * Images already in memory (what the sound, series and bytes converters return): each with a
+   * unique name (it stands for a file in splitters, batches and interpretation) and a label.
+   * Nothing is read from or written to disk.
+   */
+  fromImages(items: { name: string; image: RgbImage; label: Label }[], o: DataLoadersOptions = {}): DataLoaders {
+    const images = new Map<string, RgbImage>();
+    for (const it of items) {
+      if (images.has(it.name)) throw new WgslnetError(`ImageDataLoaders.fromImages: the name ${it.name} is given to more than one image; names must be unique`);
+      images.set(it.name, it.image);
+    }
+    return makeDataLoaders(items.map((it) => it.name), items.map((it) => it.label), o, images);
   },
 
   /** Label = labelFunc(file name), e.g. Pets' `name => name[0] === name[0].toUpperCase()`. */

@@ -4,7 +4,7 @@
 
 import { WgslnetError } from '../gpu/errors.js';
 import type { RgbImage } from './image.js';
-import type { ItemTfm } from './itemTransforms.js';
+import { applyItemTfms, type ItemTfm } from './itemTransforms.js';
 
 /** One image to load: where it is, the item transforms, this item's random seed, and the split. */
 export interface LoadJob {
@@ -34,4 +34,24 @@ export function setImageIO(i: ImageIO): void {
 export function imageIO(): ImageIO {
   if (!io) throw new WgslnetError('images: no image decoder installed (import wgslnet/node in Node, or the browser entry in a page)');
   return io;
+}
+
+/** Images held in memory under item names (ImageDataLoaders.fromImages): no file is read for them. */
+export type MemoryImages = ReadonlyMap<string, RgbImage>;
+
+/**
+ * Loads jobs through the platform's ImageIO, except those whose source names an image in
+ * `memory`: those only get their item transforms, here (they are small, already decoded).
+ */
+export async function loadImages(jobs: LoadJob[], memory?: MemoryImages): Promise<RgbImage[]> {
+  if (!memory) return imageIO().load(jobs);
+  const out = new Array<RgbImage>(jobs.length);
+  const rest: number[] = [];
+  jobs.forEach((j, k) => {
+    const img = memory.get(j.source);
+    if (img) out[k] = applyItemTfms(j.tfms, img, j.seed, j.train);
+    else rest.push(k);
+  });
+  if (rest.length) (await imageIO().load(rest.map((k) => jobs[k]!))).forEach((img, i) => (out[rest[i]!] = img));
+  return out;
 }

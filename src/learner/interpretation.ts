@@ -2,7 +2,7 @@
 // matrix (rows actual, columns predicted), the most confused pairs, and the top losses, with PNG
 // plots of the matrix and of the worst images.
 
-import { imageIO } from '../data/loader.js';
+import { loadImages } from '../data/loader.js';
 import { BLACK, Canvas, imageGrid, WHITE, type Rgb } from '../plot/canvas.js';
 import type { Learner } from './learner.js';
 import { argmaxRow, crossEntropyRows } from './metrics.js';
@@ -92,7 +92,8 @@ export class ClassificationInterpretation {
   /** The k worst images with predicted/actual/loss/probability above each (fastai's plot_top_losses). */
   async plotTopLosses(k = 9, path = 'top_losses.png'): Promise<string> {
     const top = this.topLosses(k);
-    const images = await imageIO().load(top.map((t) => ({ source: t.item, tfms: this.learn.dls.itemTfms, seed: 0, train: false })));
+    const jobs = top.map((t) => ({ source: t.item, tfms: this.learn.dls.itemTfms, seed: 0, train: false }));
+    const images = await loadImages(jobs, this.learn.dls.valid.opts.images);
     const cells = top.map((t, i) => ({ image: images[i]!, lines: [`${t.predicted}/${t.actual}`, `${t.loss.toFixed(2)} / ${t.prob.toFixed(2)}`] }));
     await imageGrid(cells, Math.ceil(Math.sqrt(cells.length)), 96).save(path);
     return path;

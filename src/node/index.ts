@@ -16,6 +16,7 @@ export * from '../core.js';
 export { getImageFiles } from './imageFiles.js';
 export { decodeImage } from './decode.js';
 export { verifyImages } from './images.js';
+export { imagesFrom, convertInputs, listInputs, type ConvertKind, type ConvertOptions, type ConvertedImage } from './convertFiles.js';
 
 let dawn: GPU | null = null;
 

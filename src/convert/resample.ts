@@ -11,6 +11,9 @@ import { WgslnetError } from '../gpu/errors.js';
 
 const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
 
+/** Filters by rate pair: a folder of files at one rate builds them once. */
+const filterCache = new Map<string, { first: number; weights: Float64Array }[]>();
+
 export interface ResampleOptions {
   lowpassFilterWidth?: number;
   rolloff?: number;
@@ -29,8 +32,11 @@ export function resample(x: Float32Array, from: number, to: number, o: ResampleO
   const base = Math.min(of, q) * rolloff;
   const w = Math.ceil((lpw * of) / base);
   const taps = 2 * w + of;
-  // One filter per output phase j.
-  const kernels = Array.from({ length: q }, (_, j) => {
+  // One filter per output phase j, trimmed to the taps that count: wherever t is clamped to ±lpw
+  // the window is cos²(±π/2) (below 1e-32, not quite 0 in floating point), so only about
+  // 2·lpw·o/base of the 2w + o taps matter; dropping the rest changes no output above 1e-30.
+  const key = `${of}/${q}/${lpw}/${rolloff}`;
+  const kernels = filterCache.get(key) ?? Array.from({ length: q }, (_, j) => {
     const k = new Float64Array(taps);
     for (let i = 0; i < taps; i++) {
       const t = Math.min(lpw, Math.max(-lpw, ((i - w) / of - j / q) * base));
@@ -38,18 +44,21 @@ export function resample(x: Float32Array, from: number, to: number, o: ResampleO
       const sinc = t === 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t);
       k[i] = sinc * window * (base / of);
     }
-    return k;
+    let [first, last] = [0, taps - 1];
+    while (first < last && Math.abs(k[first]!) < 1e-30) first++;
+    while (last > first && Math.abs(k[last]!) < 1e-30) last--;
+    return { first, weights: k.subarray(first, last + 1) };
   });
+  filterCache.set(key, kernels);
   const outLength = Math.ceil((q * x.length) / of);
   const y = new Float32Array(outLength);
   for (let n = 0; n < outLength; n++) {
-    const m = Math.floor(n / q);
-    const kernel = kernels[n % q]!;
-    const start = m * of - w;
+    const { first, weights } = kernels[n % q]!;
+    const start = Math.floor(n / q) * of - w + first; // input index of weights[0]
     const lo = Math.max(0, -start);
-    const hi = Math.min(taps, x.length - start);
+    const hi = Math.min(weights.length, x.length - start);
     let acc = 0;
-    for (let i = lo; i < hi; i++) acc += kernel[i]! * x[start + i]!;
+    for (let i = lo; i < hi; i++) acc += weights[i]! * x[start + i]!;
     y[n] = acc;
   }
   return y;

@@ -41,6 +41,8 @@ export interface LaunchArgs {
   outputs: readonly Tensor[];
   workgroups: readonly [number, number?, number?];
   overrides?: Overrides;
+  /** Windows of tensors bound as var<uniform> (the kernel's `uniforms`), at byte offsets. */
+  uniforms?: readonly { t: Tensor; offset: number }[];
 }
 
 export function launch(op: string, kernel: KernelDecl, a: LaunchArgs): void {
@@ -52,6 +54,7 @@ export function launch(op: string, kernel: KernelDecl, a: LaunchArgs): void {
     outputs: a.outputs.map((t) => t.buffer(op)),
     workgroups: a.workgroups,
     overrides: a.overrides,
+    uniforms: a.uniforms?.map((w) => ({ buf: w.t.buffer(op), offset: w.offset })),
   });
 }
 

@@ -9,8 +9,10 @@
 //   are tap t = (kh, kw, 0, 0). panels is [P][chunks][256][64] f32: every chunk is one 64 KiB
 //   uniform window, at byte offset (pn·chunks + g)·65536.
 // Weights change every step, so this runs every step, on the GPU (it shows in the profile).
-// One invocation writes one vec4 (4 columns of one k-row). Grid: grid1d(total4).
-// Bindings: p = weight shape, panel and chunk counts; w in; plan in; panels out.
+// One invocation writes one vec4 (4 columns of one k-row); neighbouring invocations take
+// neighbouring rows, whose weights lie close together in w.
+// Grid: (16, chunks, P): x = blocks of 16 rows of the chunk, y = the chunk, z = the panel.
+// Bindings: p = weight shape and chunk count; w in; plan in; panels out.
 
 struct Params {
   O: u32,
@@ -18,7 +20,6 @@ struct Params {
   KH: u32,
   KW: u32,
   chunks: u32,
-  total4: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -26,17 +27,14 @@ struct Params {
 @group(0) @binding(2) var<storage, read> plan: array<vec4<u32>>;
 @group(0) @binding(3) var<storage, read_write> panels: array<vec4f>;
 
-override WG: u32 = 256;
 override INPUT_GRAD: u32 = 0;
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WG;
-  if (i >= p.total4) { return; }
-  let c4 = i % 16u;
-  let r = (i / 16u) % 256u;
-  let g = (i / 4096u) % p.chunks;
-  let pn = i / (4096u * p.chunks);
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let r = wid.x * 16u + lid % 16u;
+  let c4 = lid / 16u;
+  let g = wid.y;
+  let pn = wid.z;
   let chunk = plan[g];
   let nc = chunk.w - chunk.z;
   var v = vec4f(0.0);
@@ -55,5 +53,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       }
     }
   }
-  panels[i] = v;
+  panels[((pn * p.chunks + g) * 256u + r) * 16u + c4] = v;
 }

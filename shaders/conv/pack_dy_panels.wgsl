@@ -4,7 +4,9 @@
 //   0 where ow ≥ OW, l ≥ N·OH or o ≥ O.
 // Layout: dy is NCHW f32. panels is [P][Q][256][64] f32: window q holds linesPerWindow lines of
 //   OW4 slots (OW rounded up to 4), one 64 KiB uniform window each, at byte offset (pn·Q + q)·65536.
-// One invocation writes one vec4 (4 output channels of one slot). Grid: grid1d(total4).
+// One invocation writes one vec4 (4 output channels of one slot); neighbouring invocations take
+// neighbouring slots, which read neighbouring pixels of dy.
+// Grid: (16, Q, P): x = blocks of 16 slots, y = the window, z = the panel.
 // Bindings: p = dy's shape and the window layout; dy in; panels out.
 
 struct Params {
@@ -15,23 +17,18 @@ struct Params {
   OW4: u32,
   linesPerWindow: u32,
   Q: u32,
-  total4: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> panels: array<vec4f>;
 
-override WG: u32 = 256;
-
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WG;
-  if (i >= p.total4) { return; }
-  let c4 = i % 16u;
-  let s = (i / 16u) % 256u;
-  let q = (i / 4096u) % p.Q;
-  let pn = i / (4096u * p.Q);
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let s = wid.x * 16u + lid % 16u;
+  let c4 = lid / 16u;
+  let q = wid.y;
+  let pn = wid.z;
   let line = q * p.linesPerWindow + s / p.OW4;
   let ow = s % p.OW4;
   var v = vec4f(0.0);
@@ -43,5 +40,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       if (o < p.O) { v[e] = dy[((n * p.O + o) * p.OH + oh) * p.OW + ow]; }
     }
   }
-  panels[i] = v;
+  panels[((pn * p.Q + q) * 256u + s) * 16u + c4] = v;
 }

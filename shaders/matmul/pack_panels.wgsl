@@ -8,7 +8,9 @@
 // Why pack at all: lavapipe reads a uniform buffer at a per-lane offset with a branchless gather;
 // the same read from storage is a branchy loop over the lanes (docs/convolution.md, rung 4).
 // Weights change every step, so this runs every step, on the GPU, and shows in the profile.
-// One invocation writes one vec4 (4 columns of one row). Grid: grid1d(total4).
+// One invocation writes one vec4 (4 columns of one row); neighbouring invocations take
+// neighbouring rows. Grid: (16, Q, batches·P): x = blocks of 16 rows of a chunk, y = the chunk,
+// z = the panel (z·P + pn).
 // Bindings: p = shapes and strides; b in; panels out.
 
 struct Params {
@@ -20,31 +22,25 @@ struct Params {
   bColStride: u32,
   P: u32,
   Q: u32,
-  total4: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> panels: array<vec4f>;
 
-override WG: u32 = 256;
-
 fn at(z: u32, k: u32, n: u32) -> f32 {
   if (k >= p.K || n >= p.N) { return 0.0; }
   return b[p.bOffset + z * p.bBatchStride + k * p.bRowStride + n * p.bColStride];
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WG;
-  if (i >= p.total4) { return; }
-  let c4 = i % 16u;
-  let r = (i / 16u) % 256u;
-  let q = (i / 4096u) % p.Q;
-  let zp = i / (4096u * p.Q);
-  let pn = zp % p.P;
-  let z = zp / p.P;
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let r = wid.x * 16u + lid % 16u;
+  let c4 = lid / 16u;
+  let q = wid.y;
+  let pn = wid.z % p.P;
+  let z = wid.z / p.P;
   let k = q * 256u + r;
   let n = pn * 64u + 4u * c4;
-  panels[i] = vec4f(at(z, k, n), at(z, k, n + 1u), at(z, k, n + 2u), at(z, k, n + 3u));
+  panels[((wid.z * p.Q + q) * 256u + r) * 16u + c4] = vec4f(at(z, k, n), at(z, k, n + 1u), at(z, k, n + 2u), at(z, k, n + 3u));
 }

@@ -8,7 +8,7 @@ import { describeAdapter, deviceLostError, type AcquiredDevice, type AdapterRepo
 import { GpuError, WgslnetError } from './errors.js';
 import { CompiledKernel, type Overrides } from './kernel.js';
 import { packUniforms, type KernelDecl } from './kernelDecl.js';
-import { Profiler, type KernelTime } from './profiler.js';
+import { Profiler, type DispatchCost, type KernelTime } from './profiler.js';
 
 export interface DebugOptions {
   /** Print every dispatch (op, kernel file, workgroups) to the console. */
@@ -30,6 +30,8 @@ export interface DispatchArgs {
   overrides?: Overrides;
   /** One window per declared uniform binding (kernel.uniforms): a buffer and a byte offset in it. */
   uniforms?: readonly UniformWindow[];
+  /** FLOPs and bytes, for the profiler's GFLOP/s and GB/s. */
+  cost?: DispatchCost;
 }
 
 export interface UniformWindow {
@@ -141,7 +143,7 @@ export class Runtime {
     const bindGroup = this.bindGroup(k, uniform, [...a.inputs, ...a.outputs], windows);
     const pipeline = this.pipeline(k, a.overrides);
     let pass: GPUComputePassEncoder;
-    const timed = this.profiler?.nextPass(this.opScope ?? a.op, a.kernel.file) ?? null;
+    const timed = this.profiler?.nextPass(this.opScope ?? a.op, a.kernel.file, a.cost ?? { flops: 0, bytes: 0 }) ?? null;
     if (this.profiler && !timed) {
       // The query set is full: submit what is recorded (which drains it), then take a fresh slot.
       this.flush();

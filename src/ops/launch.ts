@@ -43,6 +43,10 @@ export interface LaunchArgs {
   overrides?: Overrides;
   /** Windows of tensors bound as var<uniform> (the kernel's `uniforms`), at byte offsets. */
   uniforms?: readonly { t: Tensor; offset: number }[];
+  /** Useful FLOPs of this dispatch (profiles show GFLOP/s); 0 when omitted. */
+  flops?: number;
+  /** Bytes it must move; by default the sizes of its input and output tensors. */
+  bytes?: number;
 }
 
 export function launch(op: string, kernel: KernelDecl, a: LaunchArgs): void {
@@ -55,6 +59,7 @@ export function launch(op: string, kernel: KernelDecl, a: LaunchArgs): void {
     workgroups: a.workgroups,
     overrides: a.overrides,
     uniforms: a.uniforms?.map((w) => ({ buf: w.t.buffer(op), offset: w.offset })),
+    cost: { flops: a.flops ?? 0, bytes: a.bytes ?? 4 * [...a.inputs, ...a.outputs].reduce((n, t) => n + t.size, 0) },
   });
 }
 

@@ -90,6 +90,7 @@ function matmulKernel(a: Tensor, b: Tensor, transA: boolean, transB: boolean, im
   const c = output([...batchShape, M, N], 'matmul');
   if (c.size === 0) return c;
   const overrides = { TRANS_A: transA ? 1 : 0, TRANS_B: transB ? 1 : 0 };
+  const flops = 2 * M * N * K * batch;
   const chosen = impl === 'auto' ? autoImpl(N) : impl === 'rowblock' && !strict && N % 4 !== 0 ? 'tiled' : impl;
   if (K === 0) {
     fillTensor(c, 0);
@@ -108,12 +109,13 @@ function matmulKernel(a: Tensor, b: Tensor, transA: boolean, transB: boolean, im
       outputs: [c],
       workgroups: [Math.ceil(N / 32), Math.ceil(M / 8), batch],
       overrides: { TRANS_A: overrides.TRANS_A },
+      flops,
     });
     if (bRows !== b) bRows.dispose();
   } else if (chosen === 'naive') {
-    launch('matmul', MATMUL_NAIVE, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8), batch], overrides });
+    launch('matmul', MATMUL_NAIVE, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8), batch], overrides, flops });
   } else {
-    launch('matmul', MATMUL_TILED, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / TILE), Math.ceil(M / TILE), batch], overrides });
+    launch('matmul', MATMUL_TILED, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / TILE), Math.ceil(M / TILE), batch], overrides, flops });
   }
   return c;
 }

@@ -6,7 +6,7 @@ import { defineKernel } from '../../gpu/kernelDecl.js';
 import { noGrad } from '../../tensor/autograd.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { zeros } from '../creation.js';
-import { CONV_PARAMS, type ConvGeometry } from '../convGeometry.js';
+import { CONV_PARAMS, convFlops, type ConvGeometry } from '../convGeometry.js';
 import { launch, output } from '../launch.js';
 import { permute, reshape, transpose } from '../layout.js';
 
@@ -34,7 +34,7 @@ export function implicitForward(g: ConvGeometry, x: Tensor, w: Tensor, b: Tensor
   const bias = b ?? zeros([1]);
   // Wt[k, o] = w[o, k]: one small copy so each invocation reads 4 output channels as a vec4.
   const wt = noGrad(() => transpose(reshape(w, [g.O, g.C * g.KH * g.KW])));
-  launch('conv2d', CONV_IMPLICIT, { params: { ...g, hasBias: b ? 1 : 0 }, inputs: [x, wt, bias], outputs: [y], workgroups: [Math.ceil(g.O / 32), g.OH * Math.ceil(g.OW / 8), g.N] });
+  launch('conv2d', CONV_IMPLICIT, { params: { ...g, hasBias: b ? 1 : 0 }, inputs: [x, wt, bias], outputs: [y], workgroups: [Math.ceil(g.O / 32), g.OH * Math.ceil(g.OW / 8), g.N], flops: convFlops(g) });
   wt.dispose();
   if (!b) bias.dispose();
   return y;
@@ -50,6 +50,7 @@ export function implicitInputGrad(g: ConvGeometry, dy: Tensor, w: Tensor): Tenso
     outputs: [dx],
     workgroups: [Math.ceil(g.C / 32), g.H * Math.ceil(g.W / 8), g.N],
     overrides: { UNIT_STRIDE: g.strideH === 1 && g.strideW === 1 ? 1 : 0 },
+    flops: convFlops(g),
   });
   wp.dispose();
   return dx;
@@ -60,7 +61,7 @@ export function implicitWeightGrad(g: ConvGeometry, dy: Tensor, x: Tensor): Tens
   // dy as NHWC: each invocation reads 4 output channels of one pixel as a vec4.
   const dyt = noGrad(() => permute(dy, [0, 2, 3, 1]));
   const K = g.C * g.KH * g.KW;
-  launch('conv2d dW', CONV_IMPLICIT_DW, { params: { ...g }, inputs: [x, dyt], outputs: [dw], workgroups: [Math.ceil(g.O / 32), Math.ceil(K / 8), 1] });
+  launch('conv2d dW', CONV_IMPLICIT_DW, { params: { ...g }, inputs: [x, dyt], outputs: [dw], workgroups: [Math.ceil(g.O / 32), Math.ceil(K / 8), 1], flops: convFlops(g) });
   dyt.dispose();
   return dw;
 }

@@ -168,7 +168,10 @@ export function panelIneligible(g: ConvGeometry): string | null {
   return null;
 }
 
-/** Extra zero vec4s after the padded input: the weight gradient reads up to OW4 − OW pixels past a line. */
-export function tailVec4(g: ConvGeometry, cp4: number): number {
-  return 4 * g.strideW * cp4;
+/**
+ * Rows of zeros after the padded input: the weight gradient reads up to (OW4 − OW)·strideW < 4·strideW
+ * pixels past the end of a line, which past the last line is past the last image.
+ */
+export function extraRows(g: ConvGeometry, plan: Pick<GemmPlan, 'inW'>): number {
+  return Math.ceil((4 * g.strideW) / plan.inW);
 }

@@ -11,30 +11,29 @@ import { runtime } from '../../gpu/runtime.js';
 import { keep } from '../../tensor/scope.js';
 import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
 import type { ConvGeometry } from '../convGeometry.js';
-import { grid1d, launch, output } from '../launch.js';
+import { launch, output } from '../launch.js';
 import { checkWidth, PANEL, requirePanelWidth, type PanelWidth } from './family.js';
-import { forwardPlan, inputGradPlan, MAX_TAPS, tailVec4, weightGradPlan, type GemmPlan } from './convPlan.js';
+import { extraRows, forwardPlan, inputGradPlan, MAX_TAPS, weightGradPlan, type GemmPlan } from './convPlan.js';
 
 const PAD_NHWC = defineKernel({
   file: 'conv/pad_nhwc.wgsl',
-  params: { N: 'u32', C: 'u32', H: 'u32', W: 'u32', Cp4: 'u32', Hp: 'u32', Wp: 'u32', padT: 'u32', padL: 'u32', total4: 'u32' },
+  params: { N: 'u32', C: 'u32', H: 'u32', W: 'u32', Cp4: 'u32', Hp: 'u32', Wp: 'u32', padT: 'u32', padL: 'u32' },
   inputs: ['x'],
   outputs: ['xp'],
   overrides: ['WG'],
 });
 const PACK_WEIGHTS = defineKernel({
   file: 'conv/pack_conv_weights.wgsl',
-  params: { O: 'u32', C: 'u32', KH: 'u32', KW: 'u32', chunks: 'u32', total4: 'u32' },
+  params: { O: 'u32', C: 'u32', KH: 'u32', KW: 'u32', chunks: 'u32' },
   inputs: ['w', 'plan'],
   outputs: ['panels'],
-  overrides: ['WG', 'INPUT_GRAD'],
+  overrides: ['INPUT_GRAD'],
 });
 const PACK_DY = defineKernel({
   file: 'conv/pack_dy_panels.wgsl',
-  params: { N: 'u32', O: 'u32', OH: 'u32', OW: 'u32', OW4: 'u32', linesPerWindow: 'u32', Q: 'u32', total4: 'u32' },
+  params: { N: 'u32', O: 'u32', OH: 'u32', OW: 'u32', OW4: 'u32', linesPerWindow: 'u32', Q: 'u32' },
   inputs: ['dy'],
   outputs: ['panels'],
-  overrides: ['WG'],
 });
 
 const gemmKernel = (w: PanelWidth) =>
@@ -90,16 +89,16 @@ function planTensor(key: string, plan: GemmPlan): Tensor {
   return t;
 }
 
-/** NCHW → zero-padded NHWC [N][inH][inW][4·cp4] plus `tail` zero vec4s (pad_nhwc.wgsl). */
-export function padNhwc(x: Tensor, plan: Pick<GemmPlan, 'padT' | 'padL' | 'inH' | 'inW' | 'cp4'>, tail: number): Tensor {
+/** NCHW → zero-padded NHWC [N·inH + extraRows][inW][4·cp4] (pad_nhwc.wgsl). */
+export function padNhwc(x: Tensor, plan: Pick<GemmPlan, 'padT' | 'padL' | 'inH' | 'inW' | 'cp4'>, extraRows: number): Tensor {
   const [N, C, H, W] = x.shape as [number, number, number, number];
-  const total4 = N * plan.inH * plan.inW * plan.cp4 + tail;
-  const xp = output([total4 * 4], 'conv2d pad');
+  const rows = N * plan.inH + extraRows;
+  const xp = output([rows * plan.inW * plan.cp4 * 4], 'conv2d pad');
   launch('conv2d pad', PAD_NHWC, {
-    params: { N, C, H, W, Cp4: plan.cp4, Hp: plan.inH, Wp: plan.inW, padT: plan.padT, padL: plan.padL, total4 },
+    params: { N, C, H, W, Cp4: plan.cp4, Hp: plan.inH, Wp: plan.inW, padT: plan.padT, padL: plan.padL },
     inputs: [x],
     outputs: [xp],
-    workgroups: grid1d(total4),
+    workgroups: [Math.ceil(plan.inW / 64), rows, plan.cp4],
   });
   return xp;
 }
@@ -107,13 +106,12 @@ export function padNhwc(x: Tensor, plan: Pick<GemmPlan, 'padT' | 'padL' | 'inH' 
 /** The weights as [P][chunks][256][64] panels for one direction (pack_conv_weights.wgsl). */
 function packWeights(op: string, g: ConvGeometry, w: Tensor, plan: GemmPlan, planKey: string, inputGrad: boolean): Tensor {
   const P = Math.ceil(plan.colChannels / PANEL.cols);
-  const total4 = P * plan.chunks.length * (PANEL.windowBytes / 16);
-  const panels = output([total4 * 4], `${op} pack`);
+  const panels = output([P * plan.chunks.length * PANEL.windowRows * PANEL.cols], `${op} pack`);
   launch(`${op} pack`, PACK_WEIGHTS, {
-    params: { O: g.O, C: g.C, KH: g.KH, KW: g.KW, chunks: plan.chunks.length, total4 },
+    params: { O: g.O, C: g.C, KH: g.KH, KW: g.KW, chunks: plan.chunks.length },
     inputs: [w, planTensor(planKey, plan)],
     outputs: [panels],
-    workgroups: grid1d(total4),
+    workgroups: [PANEL.windowRows / 16, plan.chunks.length, P],
     overrides: { INPUT_GRAD: inputGrad ? 1 : 0 },
   });
   return panels;
@@ -132,7 +130,10 @@ function runGemm(op: string, plan: GemmPlan, xp: Tensor, panels: Tensor, bias: T
     for (let pn = 0; pn < P; pn++) {
       for (let d = 0; d < pass.chunkCount; d += PANEL.windows) {
         const first = pass.firstChunk + d;
-        const chunks = plan.chunks.slice(first, first + PANEL.windows).flatMap((c) => [c.t0, c.t1, c.c0, c.c1]);
+        const mine = plan.chunks.slice(first, first + PANEL.windows);
+        const chunks = mine.flatMap((c) => [c.t0, c.t1, c.c0, c.c1]);
+        // Useful k: real channels only (the padding channels are zeros).
+        const k = mine.reduce((n, c) => n + (c.t1 - c.t0) * Math.max(0, Math.min(plan.rowChannels, 4 * c.c1) - 4 * c.c0), 0);
         launch(op, kernel, {
           params: {
             M, GH: pass.GH, GW: pass.GW, Cp4: plan.cp4, inH: plan.inH, inW: plan.inW, inStepH: plan.inStepH, inStepW: plan.inStepW,
@@ -143,6 +144,7 @@ function runGemm(op: string, plan: GemmPlan, xp: Tensor, panels: Tensor, bias: T
           outputs: [dest],
           uniforms: Array.from({ length: PANEL.windows }, (_, b) => ({ t: panels, offset: (pn * plan.chunks.length + first + b) * PANEL.windowBytes })),
           workgroups: rowGrid(Math.ceil(M / PANEL.rows)),
+          flops: 2 * M * Math.min(PANEL.cols, outC - pn * PANEL.cols) * k,
         });
       }
     }
@@ -154,7 +156,7 @@ const geometryKey = (g: ConvGeometry) => Object.values(g).join(',');
 /** The forward pass. Returns y and the padded input (the weight gradient reads it again). */
 export function panelForward(g: ConvGeometry, x: Tensor, w: Tensor, b: Tensor | null): { y: Tensor; xp: Tensor } {
   const plan = forwardPlan(g);
-  const xp = padNhwc(x, plan, tailVec4(g, plan.cp4));
+  const xp = padNhwc(x, plan, extraRows(g, plan));
   const panels = packWeights('conv2d', g, w, plan, 'fwd ' + geometryKey(g), false);
   const y = output([g.N, g.O, g.OH, g.OW], 'conv2d');
   runGemm('conv2d', plan, xp, panels, b, y);
@@ -177,7 +179,7 @@ export function panelInputGrad(g: ConvGeometry, dy: Tensor, w: Tensor): Tensor {
 /** The padded input the weight gradient reads, when the forward's is not at hand. */
 export function panelPadInput(g: ConvGeometry, x: Tensor): Tensor {
   const plan = forwardPlan(g);
-  return padNhwc(x, plan, tailVec4(g, plan.cp4));
+  return padNhwc(x, plan, extraRows(g, plan));
 }
 
 /** dL/dw from dy and the padded input `xp` (as panelForward or panelPadInput made it). */
@@ -189,13 +191,12 @@ export function panelWeightGrad(g: ConvGeometry, dy: Tensor, xp: Tensor): Tensor
   const fwd = forwardPlan(g);
   const plan = weightGradPlan(g, fwd);
   const P = Math.ceil(g.O / PANEL.cols);
-  const total4 = P * plan.windows * (PANEL.windowBytes / 16);
-  const panels = output([total4 * 4], `${op} pack`);
+  const panels = output([P * plan.windows * PANEL.windowRows * PANEL.cols], `${op} pack`);
   launch(`${op} pack`, PACK_DY, {
-    params: { N: g.N, O: g.O, OH: g.OH, OW: g.OW, OW4: plan.OW4, linesPerWindow: plan.linesPerWindow, Q: plan.windows, total4 },
+    params: { N: g.N, O: g.O, OH: g.OH, OW: g.OW, OW4: plan.OW4, linesPerWindow: plan.linesPerWindow, Q: plan.windows },
     inputs: [dy],
     outputs: [panels],
-    workgroups: grid1d(total4),
+    workgroups: [PANEL.windowRows / 16, plan.windows, P],
   });
   const dw = output([g.O, g.C, g.KH, g.KW], op);
   const Cp = 4 * fwd.cp4;
@@ -212,6 +213,7 @@ export function panelWeightGrad(g: ConvGeometry, dy: Tensor, xp: Tensor): Tensor
         outputs: [dw],
         uniforms: Array.from({ length: PANEL.windows }, (_, b) => ({ t: panels, offset: (pn * plan.windows + q + b) * PANEL.windowBytes })),
         workgroups: rowGrid(Math.ceil(rows / PANEL.rows)),
+        flops: 2 * fwd.taps.length * g.C * Math.min(PANEL.cols, g.O - pn * PANEL.cols) * g.OW * Math.max(0, Math.min(plan.lines, (q + PANEL.windows) * plan.linesPerWindow) - q * plan.linesPerWindow),
       });
     }
   }

@@ -6,15 +6,14 @@
 
 import { defineKernel } from '../../gpu/kernelDecl.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { grid1d, launch, output } from '../launch.js';
+import { launch, output } from '../launch.js';
 import { checkWidth, PANEL, requirePanelWidth, type PanelWidth } from './family.js';
 
 const PACK_PANELS = defineKernel({
   file: 'matmul/pack_panels.wgsl',
-  params: { K: 'u32', N: 'u32', bOffset: 'u32', bBatchStride: 'u32', bRowStride: 'u32', bColStride: 'u32', P: 'u32', Q: 'u32', total4: 'u32' },
+  params: { K: 'u32', N: 'u32', bOffset: 'u32', bBatchStride: 'u32', bRowStride: 'u32', bColStride: 'u32', P: 'u32', Q: 'u32' },
   inputs: ['b'],
   outputs: ['panels'],
-  overrides: ['WG'],
 });
 
 const panelKernel = (w: PanelWidth) =>
@@ -52,13 +51,12 @@ export function rowMajor(t: Tensor, storedCols: number, batchStride: number, tra
 export function packPanels(b: Strided, K: number, N: number, bBatches: number): { panels: Tensor; P: number; Q: number } {
   const P = Math.ceil(N / PANEL.cols);
   const Q = Math.ceil(Math.ceil(K / PANEL.windowRows) / PANEL.windows) * PANEL.windows;
-  const total4 = bBatches * P * Q * PANEL.windowRows * (PANEL.cols / 4);
-  const panels = output([total4 * 4], 'matmul pack');
+  const panels = output([bBatches * P * Q * PANEL.windowRows * PANEL.cols], 'matmul pack');
   launch('matmul pack', PACK_PANELS, {
-    params: { K, N, bOffset: b.offset, bBatchStride: b.batchStride, bRowStride: b.rowStride, bColStride: b.colStride, P, Q, total4 },
+    params: { K, N, bOffset: b.offset, bBatchStride: b.batchStride, bRowStride: b.rowStride, bColStride: b.colStride, P, Q },
     inputs: [b.t],
     outputs: [panels],
-    workgroups: grid1d(total4),
+    workgroups: [PANEL.windowRows / 16, Q, bBatches * P],
   });
   return { panels, P, Q };
 }
@@ -94,6 +92,7 @@ export function panelMatmul(op: string, a: Strided, b: Strided, M: number, N: nu
           outputs: [c],
           uniforms: Array.from({ length: PANEL.windows }, (_, i) => ({ t: panels, offset: firstWindow + i * PANEL.windowBytes })),
           workgroups: [1, Math.ceil(M / PANEL.rows), run.count],
+          flops: 2 * M * Math.min(PANEL.cols, N - pn * PANEL.cols) * Math.min(sliceK, K - s * sliceK) * run.count,
         });
       }
     }

@@ -46,7 +46,14 @@ if (only.has('fusion')) {
 if (only.has('train')) {
   console.log('training step (forward + backward + Adam), 10 classes');
   console.log(`(ResNet-18: ${trainSteps} timed steps)`);
-  const rows = [await benchTrainWgslnet('resnet18', 16, 64, trainSteps), await benchTrainTfjs(16, 64, 3), await benchTrainWgslnet('resnet50', 8, 64, 3)];
+  const rows = [
+    await benchTrainWgslnet('resnet18', 16, 64, trainSteps),
+    await benchTrainWgslnet('resnet18', 16, 64, Math.min(trainSteps, 5), { spin: true }),
+    await benchTrainTfjs(16, 64, 3),
+    await benchTrainWgslnet('resnet18', 64, 28, Math.min(trainSteps, 5)),
+    await benchTrainTfjs(64, 28, 2),
+    await benchTrainWgslnet('resnet50', 8, 64, 3),
+  ];
   console.log(formatTrain(rows) + '\n');
 }
 console.log(load());

@@ -8,14 +8,18 @@ import { setFileIO } from '../io/platform.js';
 import { nodeFileIO } from './files.js';
 import { setImageIO } from '../data/loader.js';
 import { nodeImageIO } from './images.js';
+import { setWeightStore } from '../io/weightStore.js';
+import { nodeWeightStore } from './weightStore.js';
 
 setFileIO(nodeFileIO);
 setImageIO(nodeImageIO);
+setWeightStore(nodeWeightStore);
 
 export * from '../core.js';
 export { getImageFiles } from './imageFiles.js';
 export { decodeImage } from './decode.js';
 export { verifyImages } from './images.js';
+export { wgslnetCacheDir, torchHubCacheDir } from './weightStore.js';
 
 let dawn: GPU | null = null;
 

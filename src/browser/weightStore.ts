@@ -7,8 +7,8 @@ import { checkHash, openDownload, toHex } from '../io/download.js';
 import type { WeightStore } from '../io/weightStore.js';
 
 export const CACHE_NAME = 'wgslnet-weights';
-// Cache Storage keys are URLs; this one is never fetched (.invalid is reserved for that).
-const keyOf = (fileName: string) => `https://wgslnet.invalid/weights/${encodeURIComponent(fileName)}`;
+/** The Cache Storage key of a weight file: a URL that is never fetched (.invalid is reserved for that). */
+export const cacheKeyOf = (fileName: string) => `https://wgslnet.invalid/weights/${encodeURIComponent(fileName)}`;
 const hasCache = () => typeof caches !== 'undefined';
 
 export const browserWeightStore: WeightStore = {
@@ -17,7 +17,7 @@ export const browserWeightStore: WeightStore = {
 
   async find(fileName) {
     if (!hasCache()) return null;
-    const hit = await (await caches.open(CACHE_NAME)).match(keyOf(fileName));
+    const hit = await (await caches.open(CACHE_NAME)).match(cacheKeyOf(fileName));
     return hit ? { bytes: new Uint8Array(await hit.arrayBuffer()), where: `Cache Storage '${CACHE_NAME}', ${fileName}` } : null;
   },
 
@@ -36,7 +36,7 @@ export const browserWeightStore: WeightStore = {
     }
     bytes = bytes.subarray(0, n);
     checkHash(toHex(await crypto.subtle.digest('SHA-256', bytes)), opts.hashPrefix, url);
-    if (hasCache()) await (await caches.open(CACHE_NAME)).put(keyOf(fileName), new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
+    if (hasCache()) await (await caches.open(CACHE_NAME)).put(cacheKeyOf(fileName), new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
     return { bytes, where: url };
   },
 

@@ -69,7 +69,8 @@ async function torchvisionFile(arch: string, o: { output: Output; baseUrl?: stri
   const tv = TORCHVISION_WEIGHTS[arch];
   if (!tv) throw new WgslnetError(`${arch}: torchvision has no pretrained weights for it`);
   const base = o.baseUrl ?? weightStore()?.settings().baseUrl ?? TORCHVISION_BASE_URL;
-  return findOrDownload(tv.file, `${base.replace(/\/?$/, '/')}${tv.file}`, o.output, ` (torchvision's ${tv.weights})`);
+  const url = `${base.replace(/\/?$/, '/')}${tv.file}`;
+  return findOrDownload(tv.file, weightStore()?.urlOf(url) ?? url, o.output, ` (torchvision's ${tv.weights})`);
 }
 
 async function findOrDownload(file: string, url: string, output: Output, about: string) {
@@ -82,7 +83,12 @@ async function findOrDownload(file: string, url: string, output: Output, about: 
   if (!store) throw unavailable('no file store on this platform');
   const found = await store.find(file);
   if (found) return found;
-  const origin = new URL(url).origin;
+  let origin = '';
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    throw unavailable('not an http(s) URL');
+  }
   if (store.settings().offline) throw unavailable('WGSLNET_OFFLINE is set');
   if (unreachable.has(origin)) throw unavailable(`still offline: ${unreachable.get(origin)}`);
   const t0 = performance.now();

@@ -37,7 +37,7 @@ let server: Server;
 let base: string;
 const hangs: ServerResponse[] = [];
 
-/** /files/x: the file; /slow/x: in 20 chunks 40 ms apart; /truncated/x: half, then the socket closes;
+/** /files/x: the file; /slow/x: in 20 chunks 40 ms apart, once two are waiting; /truncated/x: half, then the socket closes;
  *  /stall/x: headers and a first chunk, then nothing; /hang/x: never answers; anything else: 404. */
 function route(path: string, res: ServerResponse) {
   const [, kind, name] = path.split('/');
@@ -48,6 +48,7 @@ function route(path: string, res: ServerResponse) {
   if (kind === 'files') return void res.end(WEIGHTS);
   if (kind === 'truncated') return void res.write(WEIGHTS.subarray(0, WEIGHTS.length >> 1), () => res.destroy());
   if (kind === 'stall') return void (res.write(WEIGHTS.subarray(0, 100)), hangs.push(res));
+  // /slow: the body starts once two slow downloads are waiting (or after 20 s), so they overlap.
   active++;
   maxActive = Math.max(maxActive, active);
   const step = Math.ceil(WEIGHTS.length / 20);
@@ -57,8 +58,11 @@ function route(path: string, res: ServerResponse) {
     res.write(WEIGHTS.subarray(at, (at += step)));
     setTimeout(tick, 40);
   };
-  tick();
+  waiting.push(tick);
+  if (waiting.length === 2) waiting.splice(0).forEach((t) => t());
+  else setTimeout(() => waiting.splice(0).forEach((t) => t()), 20_000).unref();
 }
+const waiting: (() => void)[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => route(req.url ?? '/', res));

@@ -198,7 +198,13 @@ describe('visionLearner and the pretrained choice', () => {
     expect(learn.dls.batchTfms.normalize?.mean).toEqual([0.485, 0.456, 0.406]);
     expect(q.lines).toEqual([]);
     expect(networkHits()).toBe(0);
-    learn.dispose();
+    // A user who unfreezes before the weights arrive keeps that choice.
+    const unfrozen = visionLearner(dls(), resnet18, { output: q.output, weightsUrl: `${base}/files` });
+    unfrozen.unfreeze();
+    await unfrozen.waitReady();
+    expect(await conv1(unfrozen)).toEqual([Math.fround(constants['conv1.weight']!)]);
+    expect(unfrozen.model.body.conv1.weight.requiresGrad).toBe(true);
+    for (const l of [learn, unfrozen]) l.dispose();
   });
 
   it('by default, offline: one line with the URL and where to put the file, then random weights, quickly', async () => {

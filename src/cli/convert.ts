@@ -23,6 +23,6 @@ export async function convertPth(input: string, output: string): Promise<string[
   const dtypes = [...new Set(entries.map(([, e]) => e.dtype))].join(', ');
   return [
     ...(pth.stateKey ? [`${input}: using the state dict under '${pth.stateKey}'`] : []),
-    `wrote ${output}: ${entries.length} tensors (${dtypes}), ${values.toLocaleString('en-US')} values, ${(bytes.byteLength / 1e6).toFixed(1)} MB, from ${input} (${pth.format} format)`,
+    `wrote ${output}: ${entries.length} tensors (${dtypes}), ${values.toLocaleString('en-US')} values, ${bytes.byteLength < 1e6 ? `${(bytes.byteLength / 1e3).toFixed(1)} kB` : `${(bytes.byteLength / 1e6).toFixed(1)} MB`}, from ${input} (${pth.format} format)`,
   ];
 }

@@ -13,6 +13,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { WgslnetError } from '../gpu/errors.js';
 import { checkHash, openDownload } from '../io/download.js';
+import { view } from './files.js';
 import type { WeightStore } from '../io/weightStore.js';
 
 const env = (name: string): string | undefined => process.env[name] || undefined;
@@ -28,7 +29,7 @@ export function torchHubCacheDir(): string {
 
 async function readIfThere(path: string): Promise<Uint8Array | null> {
   try {
-    return new Uint8Array(await readFile(path));
+    return view(await readFile(path));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new WgslnetError(`${path}: cannot read (${(e as Error).message})`);
@@ -74,7 +75,7 @@ export const nodeWeightStore: WeightStore = {
       if (e instanceof WgslnetError) throw e;
       throw new WgslnetError(`${url}: cannot store the download in ${dir} (${(e as Error).message})`);
     }
-    return { bytes: new Uint8Array(await readFile(path)), where: path };
+    return { bytes: view(await readFile(path)), where: path };
   },
 
   settings: () => ({ baseUrl: env('WGSLNET_WEIGHTS_URL') ?? null, offline: ['1', 'true', 'yes'].includes((env('WGSLNET_OFFLINE') ?? '').toLowerCase()) }),

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convertPth } from '../src/cli/convert.js';
 import { isPth, parsePth } from '../src/io/pth.js';
@@ -114,7 +115,7 @@ async function convertAndRead(input: string): Promise<Uint8Array> {
 }
 
 describe('convert', () => {
-  it('keeps every tensor, dtype and value (safetensors has no bool or strided tensors: they come out plain)', async () => {
+  it('keeps every tensor, dtype and value (strided views come out contiguous, big-endian ones little-endian)', async () => {
     for (const name of ['zip_dtypes.pth', 'legacy_dtypes.pth', 'big_endian.pth']) {
       const st = parseSafetensors(await convertAndRead(join(FIX, name)), name);
       const want = expected.good[name]!.tensors;
@@ -160,6 +161,17 @@ describe('hostile and broken files', () => {
     'legacy_huge_count.pth': /declares 3 elements but its data says 1152921504606846976/,
     'not_a_checkpoint.pth': /not a PyTorch checkpoint \(neither a zip archive nor a legacy pickle\)/,
   };
+
+  it('a pickle that is not a state dict is named for what it holds', () => {
+    const archive = (pkl: number[]) => zipSync({ 'archive/data.pkl': Uint8Array.from(pkl), 'archive/version': new TextEncoder().encode('3\n') }, { level: 0 });
+    const str = (t: string) => [0x58, t.length, 0, 0, 0, ...new TextEncoder().encode(t)];
+    // {'epoch': 3, 'args': None}: PROTO 2, EMPTY_DICT, MARK, 'epoch', BININT1 3, 'args', NONE, SETITEMS, STOP
+    const dict = archive([0x80, 2, 0x7d, 0x28, ...str('epoch'), 0x4b, 3, ...str('args'), 0x4e, 0x75, 0x2e]);
+    expect(() => parsePth(dict, 'ckpt.pth')).toThrow(/^ckpt\.pth: holds a dict \(epoch, args\) that is not a state dict \(epoch is a number\) and has no state dict under 'state_dict' or 'model'$/);
+    expect(() => parsePth(archive([0x80, 2, 0x5d, 0x2e]), 'list.pth')).toThrow(/^list\.pth: holds a list, not a state dict$/);
+    expect(() => parsePth(archive([0x80, 2, 0x7d]), 'nostop.pth')).toThrow(/the pickle ends before its STOP opcode/);
+    expect(() => parsePth(archive([0x80, 2, 0x69, 0x2e]), 'inst.pth')).toThrow(/refused opcode 0x69 \('i'\): not one a weights file needs/); // INST
+  });
 
   it('the fixture script made every hostile file this test expects', () => {
     expect(Object.keys(expected.hostile).sort()).toEqual(Object.keys(messages).sort());

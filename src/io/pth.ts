@@ -159,7 +159,7 @@ function readLegacyFormat(file: Uint8Array, source: string, storages: Map<string
 
 /** The dict of tensors: the whole object, or what sits under 'state_dict' or 'model'. */
 function findStateDict(root: PyValue, fail: (m: string) => never): { dict: PyDict; stateKey: string | null } {
-  const allTensors = (v: PyValue | undefined): v is PyDict => v instanceof PyDict && [...v.map.values()].every((t) => t instanceof TensorRef);
+  const allTensors = (v: PyValue | undefined): v is PyDict => v instanceof PyDict && [...v.map].every(([k, t]) => typeof k === 'string' && t instanceof TensorRef);
   if (allTensors(root)) return { dict: root, stateKey: null };
   if (root instanceof PyDict) {
     for (const key of ['state_dict', 'model']) {
@@ -167,8 +167,9 @@ function findStateDict(root: PyValue, fail: (m: string) => never): { dict: PyDic
       if (allTensors(v)) return { dict: v, stateKey: key };
     }
     const keys = [...root.map.keys()].map(String);
-    const bad = [...root.map].find(([, v]) => !(v instanceof TensorRef));
-    return fail(`holds a dict (${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}) that is not a state dict (${String(bad![0])} is ${typeName(bad![1])}) and has no state dict under 'state_dict' or 'model'`);
+    const [badKey, badValue] = [...root.map].find(([k, v]) => typeof k !== 'string' || !(v instanceof TensorRef))!;
+    const why = typeof badKey !== 'string' ? `a key is ${typeName(badKey)}` : `${badKey} is ${typeName(badValue)}`;
+    return fail(`holds a dict (${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}) that is not a state dict (${why}) and has no state dict under 'state_dict' or 'model'`);
   }
   return fail(`holds ${typeName(root)}, not a state dict`);
 }

@@ -5,15 +5,12 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle } from '../scripts/bundle.mjs';
+import { launchChromium, servePage } from '../scripts/chromium.mjs';
 import { SAMPLE } from './helpers/fashion.js';
-import { launchChromium } from './helpers/chromium.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FIX = join(root, 'test/fixtures/pth');
@@ -22,45 +19,40 @@ const NAME = `resnet18-${createHash('sha256').update(WEIGHTS).digest('hex').slic
 const TV = 'resnet18-f37072fd.pth';
 const CONV1 = Math.fround(0.001); // the fixture's conv1.weight: tensor 0 holds (0 + 1) / 1000
 const hits = new Map<string, number>();
-let server: Server;
+let page: { url: string; close: () => Promise<void> };
 let browser: Browser;
-let url: string;
+
+/** /files/<NAME or TV>: the weights; /fixtures/x and /images/x: those files; anything else 404. */
+function route(path: string): { type: string; body: Uint8Array } | undefined {
+  hits.set(path, (hits.get(path) ?? 0) + 1);
+  const [, kind, name = ''] = path.split('/');
+  if (kind === 'files' && (name === NAME || name === TV)) return { type: 'application/octet-stream', body: WEIGHTS };
+  if (kind === 'fixtures' && existsSync(join(FIX, name))) return { type: 'application/octet-stream', body: readFileSync(join(FIX, name)) };
+  if (kind === 'images' && existsSync(join(SAMPLE, name))) return { type: 'image/png', body: readFileSync(join(SAMPLE, name)) };
+  return undefined;
+}
 
 beforeAll(async () => {
-  const code = (await bundle(fileURLToPath(new URL('./browser/weightsPage.ts', import.meta.url))))!;
-  const html = '<!doctype html><meta charset="utf-8"><title>wgslnet weights test</title><input type="file" id="weights"><script type="module" src="/page.js"></script>';
-  server = createServer((req, res) => {
-    const path = req.url ?? '/';
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const [, kind, name = ''] = path.split('/');
-    if (path === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
-    else if (kind === 'files' && (name === NAME || name === TV)) res.writeHead(200, { 'content-length': String(WEIGHTS.length) }).end(WEIGHTS);
-    else if (kind === 'fixtures' && existsSync(join(FIX, name))) res.writeHead(200).end(readFileSync(join(FIX, name)));
-    else if (kind === 'images' && existsSync(join(SAMPLE, name))) res.writeHead(200, { 'content-type': 'image/png' }).end(readFileSync(join(SAMPLE, name)));
-    else if (path === '/') res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  page = await servePage(fileURLToPath(new URL('./browser/weightsPage.ts', import.meta.url)), route);
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await page?.close();
 });
 
 describe('pretrained weights in the browser', () => {
   it('from a URL (cached), torchvision’s default (cached or not), a picked File, and loadPth', async () => {
-    const page = await browser.newPage();
+    const tab = await browser.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof (globalThis as { runWeightChecks?: unknown }).runWeightChecks === 'function', null, { timeout: 60_000 });
-    await page.setInputFiles('#weights', join(FIX, 'resnet18_constant_deflated.pth'));
+    tab.on('pageerror', (e) => errors.push(String(e)));
+    await tab.goto(page.url);
+    await tab.waitForFunction(() => typeof (globalThis as { runWeightChecks?: unknown }).runWeightChecks === 'function', null, { timeout: 60_000 });
+    await tab.setInputFiles('#weights', join(FIX, 'resnet18_constant_deflated.pth'));
     const images = ['bag_00023.png', 'trouser_00016.png'].map((n) => `/images/${n}`);
     type L = { conv1: number[]; frozen: boolean; normalized: boolean; error: string };
-    const r = (await page.evaluate((a) => (globalThis as unknown as { runWeightChecks: (a: unknown) => Promise<unknown> }).runWeightChecks(a), { images, name: NAME, tv: TV })) as Record<string, L> & {
+    const r = (await tab.evaluate((a) => (globalThis as unknown as { runWeightChecks: (a: unknown) => Promise<unknown> }).runWeightChecks(a), { images, name: NAME, tv: TV })) as Record<string, L> & {
       cachedAfterUrl: string[];
       cachedAfterWrongHash: string[];
       defaultLines: string[];
@@ -79,7 +71,7 @@ describe('pretrained weights in the browser', () => {
     expect(r.defaultUnavailable!.conv1.length).toBe(3); // random
     expect(r.defaultUnavailable).toMatchObject({ frozen: false, normalized: false, error: '' });
     expect(r.defaultLines).toHaveLength(1);
-    expect(r.defaultLines[0]).toMatch(new RegExp(`^visionLearner: ${TV.replace('.', '\\.')} \\(torchvision's ResNet18_Weights\\.IMAGENET1K_V1\\) is not in the browser's Cache Storage \\('wgslnet-weights'\\) and cannot be downloaded from ${url}missing/${TV.replace('.', '\\.')} \\(HTTP 404 Not Found\\); resnet18 starts from random weights\\. To use it offline, let the user pick`));
+    expect(r.defaultLines[0]).toMatch(new RegExp(`^visionLearner: ${TV.replace('.', '\\.')} \\(torchvision's ResNet18_Weights\\.IMAGENET1K_V1\\) is not in the browser's Cache Storage \\('wgslnet-weights'\\) and cannot be downloaded from ${page.url}missing/${TV.replace('.', '\\.')} \\(HTTP 404 Not Found\\); resnet18 starts from random weights\\. To use it offline, let the user pick`));
     expect(r.defaultFromCache).toEqual(loaded);
     expect(r.picked).toEqual(loaded);
     expect(r.tinyKeys).toBe(9);

@@ -5,6 +5,10 @@
 import { ImageDataLoaders, init, nn, Resize, resnet18, visionLearner, type VisionLearner } from '../../src/browser/index.js';
 import { CACHE_NAME, cacheKeyOf } from '../../src/browser/weightStore.js';
 
+// The file picker the test fills with Playwright's setInputFiles, as a user's click would.
+const picker = Object.assign(document.createElement('input'), { type: 'file', id: 'weights' });
+document.body.append(picker);
+
 const lines: string[] = [];
 const output = { line: (s: string) => lines.push(s), status: () => {} };
 
@@ -44,7 +48,7 @@ async function runWeightChecks(o: { images: string[]; name: string; tv: string }
   await (await caches.open(CACHE_NAME)).put(cacheKeyOf(o.tv), new Response(bytes));
   out.defaultFromCache = await learner({ weightsUrl: '/missing' });
   // A File the user picked (the test sets it on the <input type=file>).
-  const picked = (document.getElementById('weights') as HTMLInputElement).files![0]!;
+  const picked = picker.files![0]!;
   out.picked = await learner({ pretrained: picked });
   // Module.loadPth on bytes: a nested checkpoint into torch.nn's layout.
   const tiny = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1, bias: true }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(4, 3));

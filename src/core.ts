@@ -44,6 +44,8 @@ export { ClassificationInterpretation } from './learner/interpretation.js';
 export type { LrFindOptions, LrFindResult, LrSuggestions } from './learner/lrFind.js';
 export type { Prediction, ImageSource } from './learner/predict.js';
 export { parseSafetensors, serializeSafetensors, toFloat32, type SafetensorsFile, type DType } from './io/safetensors.js';
+export { parsePth, type PthFile } from './io/pth.js';
+export { TORCHVISION_WEIGHTS, TORCHVISION_BASE_URL, WeightsUnavailableError } from './learner/pretrained.js';
 export type { AdapterReport } from './gpu/device.js';
 export type { DebugOptions } from './gpu/runtime.js';
 export { opFamily, type KernelTime } from './gpu/profiler.js';

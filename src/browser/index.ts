@@ -5,8 +5,11 @@ import shaderTexts from 'wgslnet:shaders';
 import { initWith, type Engine, type InitOptions } from '../core.js';
 import { setImageIO } from '../data/loader.js';
 import { browserImageIO } from './images.js';
+import { setWeightStore } from '../io/weightStore.js';
+import { browserWeightStore } from './weightStore.js';
 
 setImageIO(browserImageIO);
+setWeightStore(browserWeightStore);
 
 export * from '../core.js';
 

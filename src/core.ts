@@ -7,6 +7,7 @@ import { Runtime, hasRuntime, runtime, setRuntime, type DebugOptions } from './g
 import { addShaderTexts } from './gpu/shaderStore.js';
 import type { AdapterReport } from './gpu/device.js';
 import type { KernelTime } from './gpu/profiler.js';
+import { profileWallClock as wallClock, type WallClockOptions } from './gpu/wallClock.js';
 
 export { Tensor } from './tensor/tensor.js';
 export { tidy, keep, memory, type MemoryInfo } from './tensor/scope.js';
@@ -38,6 +39,18 @@ export { parseSafetensors, serializeSafetensors, toFloat32, type SafetensorsFile
 export type { AdapterReport } from './gpu/device.js';
 export type { DebugOptions } from './gpu/runtime.js';
 export type { KernelTime } from './gpu/profiler.js';
+// Used by the studio (studio/) and `wgslnet profile`: labels, the recorder's smoothing, kernel
+// sources, the conv reference with its gradients, and per-kernel profiles of a training step.
+export { parentLabel, fileName } from './data/splitters.js';
+export { regexLabel } from './data/dataLoaders.js';
+export { SmoothLoss, formatTime } from './learner/recorder.js';
+export { shaderText as kernelSource, shaderFiles as kernelFiles } from './gpu/shaderStore.js';
+export { convGeometry, type ConvGeometry, type Conv2dOptions } from './ops/convGeometry.js';
+export { conv2dInputGrad, conv2dWeightGrad, type ConvImpl } from './ops/conv.js';
+export * as convReference from './reference/conv.js';
+export { profileStep, hasTimestamps, type StepProfile, type StepProfileOptions, type StepMode, type Timing } from './profile/step.js';
+export { kernelRows, formatKernelTable, type KernelRow, type Peak } from './profile/table.js';
+export type { WallClockOptions } from './gpu/wallClock.js';
 
 export interface InitOptions {
   /** The WebGPU entry object; defaults to navigator.gpu (the Node entry passes Dawn's). */
@@ -92,6 +105,15 @@ export function shutdown(): void {
  */
 export async function profile(fn: () => unknown): Promise<KernelTime[]> {
   return runtime().profile(fn);
+}
+
+/**
+ * Times every kernel fn dispatches without GPU timestamps: fn runs once while its dispatches are
+ * recorded, then each is replayed alone on scratch buffers and timed on the host's clock. For
+ * adapters without 'timestamp-query'; coarser than profile().
+ */
+export async function profileWallClock(fn: () => unknown, opts?: WallClockOptions): Promise<KernelTime[]> {
+  return wallClock(runtime(), fn, opts);
 }
 
 /** Low-level counters (dispatches, submits, uniform buffers, bind groups) for tests and profiling. */

@@ -30,6 +30,17 @@ export interface DispatchArgs {
   overrides?: Overrides;
 }
 
+/** What one dispatch bound, as the wall-clock profiler (wallClock.ts) sees it. */
+export interface ObservedDispatch {
+  op: string;
+  kernel: CompiledKernel;
+  pipeline: GPUComputePipeline;
+  /** The packed Params bytes, or null for a kernel without a uniform. */
+  uniform: Uint8Array | null;
+  buffers: readonly PooledBuffer[];
+  workgroups: [number, number, number];
+}
+
 interface PendingCheck {
   ops: string;
   done: Promise<GpuError | null>;
@@ -59,6 +70,8 @@ export class Runtime {
   private profiler: Profiler | null = null;
   private afterSubmit: (() => void)[] = [];
   private lastOp = '(none)';
+  /** When set, sees every dispatch (profileWallClock records them to replay one by one). */
+  dispatchObserver: ((d: ObservedDispatch) => void) | null = null;
   /** Totals since init, for tests and the profiler. */
   readonly counters = { dispatches: 0, submits: 0, uniformBuffers: 0, bindGroups: 0, stagingBuffers: 0 };
 
@@ -113,9 +126,11 @@ export class Runtime {
     if (x > max || y > max || z > max) {
       throw new WgslnetError(`${a.op}: shaders/${a.kernel.file} needs workgroups (${x}, ${y}, ${z}); the device allows ${max} per dimension`);
     }
-    const uniform = k.layout.fields.length ? this.uniformBuffer(a.kernel.file, packUniforms(a.kernel.file, k.layout, a.params ?? {})) : null;
+    const uniformBytes = k.layout.fields.length ? packUniforms(a.kernel.file, k.layout, a.params ?? {}) : null;
+    const uniform = uniformBytes ? this.uniformBuffer(a.kernel.file, uniformBytes) : null;
     const bindGroup = this.bindGroup(k, uniform, [...a.inputs, ...a.outputs]);
     const pipeline = this.pipeline(k, a.overrides);
+    this.dispatchObserver?.({ op: a.op, kernel: k, pipeline, uniform: uniformBytes, buffers: [...a.inputs, ...a.outputs], workgroups: [x, y, z] });
     let pass: GPUComputePassEncoder;
     const timed = this.profiler?.nextPass(a.op, a.kernel.file) ?? null;
     if (this.profiler && !timed) {

@@ -1,0 +1,403 @@
+// The Train tab: data (folder, drop, or the sample; label rule; split), options (with the LR
+// finder), the live fit (table, bar, chart, Stop), and what comes after (interpretation, predict,
+// downloads, load and continue). All GPU work happens in the training worker.
+
+import { FaultError, WorkerClient } from '../rpc.js';
+import { oomAdvice } from '../faults.js';
+import { byId, count, download, field, fill, h, numberInput, select } from '../ui/dom.js';
+import { lineChart } from '../ui/lineChart.js';
+import { fromDrop, fromInput, fromSample, type Picked } from './picker.js';
+import { FitView } from './progress.js';
+import type { DataReport, Download, FitEnd, FitStart, LabelReport, LabelRule, LoadedReport, LrFound, PredictionReport, Results, RowEvent, StepEvent, TrainOptions } from './protocol.js';
+import { confusionTable, predictionView, showBatchImage, topLosses } from './results.js';
+
+const ARCHS = ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152'];
+const SAMPLE_RULE = '^(.+)_\\d+\\.png$';
+
+export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
+  const ui = {
+    folder: h('input', { id: 'folder-input', type: 'file', webkitdirectory: true, multiple: true, hidden: true }),
+    drop: h('div', { id: 'drop-zone', class: 'drop-zone' }, 'Drop a folder of images here'),
+    sampleSize: select('sample-size', [['250x10', '2,500 images, 10 classes'], ['50x10', '500 images, 10 classes'], ['20x3', '60 images, 3 classes (a quick run)']], '50x10'),
+    dataStatus: h('div', { id: 'data-status', class: 'status' }, 'No images yet.'),
+    classes: h('div', { id: 'classes', class: 'chips' }),
+    ruleRegex: h('input', { id: 'rule-regex', type: 'text', value: SAMPLE_RULE, size: 24, spellcheck: false }),
+    validPct: numberInput('valid-pct', 20, { min: 0, max: 90 }),
+    seed: numberInput('seed', 42, { min: 0 }),
+    arch: select('arch', ARCHS.map((a) => [a, a]), 'resnet18'),
+    size: numberInput('size', 64, { min: 8, max: 512, step: 8 }),
+    bs: numberInput('bs', 32, { min: 1, max: 512 }),
+    epochs: numberInput('epochs', 1, { min: 1, max: 100 }),
+    lr: h('input', { id: 'lr', type: 'text', value: '2e-3', size: 8 }),
+    method: select('method', [['fineTune', 'fineTune (frozen epoch, then unfrozen)'], ['fitOneCycle', 'fitOneCycle']], 'fineTune'),
+    aug: h('input', { id: 'aug', type: 'checkbox' }),
+    pretrained: h('input', { id: 'pretrained', type: 'file', accept: '.safetensors' }),
+    lrFind: h('button', { id: 'lr-find' }, 'Find a learning rate'),
+    lrPlot: h('div', { id: 'lr-plot' }),
+    train: h('button', { id: 'train', class: 'primary' }, 'Train'),
+    stop: h('button', { id: 'stop', disabled: true }, 'Stop'),
+    message: h('div', { id: 'train-message', class: 'message', hidden: true }),
+    notices: h('div', { id: 'notices', class: 'muted' }),
+    results: h('section', { id: 'results', hidden: true }),
+  };
+  const fit = new FitView();
+  const rule = (kind: string) => h('input', { type: 'radio', name: 'rule', value: kind, id: `rule-${kind}`, checked: kind === 'folder' });
+  const rules = { folder: rule('folder'), regex: rule('regex'), pets: rule('pets') };
+  let picked: Picked | null = null;
+  let dataReady = false;
+  let busy = false;
+  let lastEpochSaved = 0;
+  let trainedOpts: TrainOptions | null = null;
+
+  fill(
+    panel,
+    h(
+      'section',
+      { id: 'data' },
+      h('h2', {}, '1. Data'),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { id: 'pick-folder', onclick: () => ui.folder.click() }, 'Choose a folder…'),
+        ui.folder,
+        ui.drop,
+        h('span', { class: 'or' }, 'or'),
+        ui.sampleSize,
+        h('button', { id: 'use-sample', onclick: () => void useSample() }, 'Use the Fashion-MNIST sample'),
+      ),
+      h(
+        'fieldset',
+        { class: 'row' },
+        h('legend', {}, 'Labels'),
+        h('label', {}, rules.folder, ' parent folder'),
+        h('label', {}, rules.regex, ' regex on the file name (first group): ', ui.ruleRegex),
+        h('label', {}, rules.pets, ' Pets rule (capitalised first letter = cat)'),
+      ),
+      h('div', { class: 'row' }, field('validation %', ui.validPct), field('seed', ui.seed)),
+      ui.dataStatus,
+      ui.classes,
+    ),
+    h(
+      'section',
+      { id: 'options' },
+      h('h2', {}, '2. Options'),
+      h('div', { class: 'row' }, field('architecture', ui.arch), field('image size', ui.size), field('batch size', ui.bs), field('epochs', ui.epochs), field('learning rate', ui.lr), ui.lrFind),
+      h('div', { class: 'row' }, field('schedule', ui.method), h('label', {}, ui.aug, ' augmentation (flip, rotate, zoom, warp, lighting)'), field('pretrained weights (optional, torchvision safetensors)', ui.pretrained)),
+      ui.lrPlot,
+    ),
+    h('section', { id: 'training' }, h('h2', {}, '3. Train'), h('div', { class: 'row' }, ui.train, ui.stop), ui.message, ui.notices, fit.el),
+    ui.results,
+  );
+
+  // ——— messages ———
+  const say = (kind: 'error' | 'info' | 'warn', ...text: (string | Node)[]) => {
+    ui.message.hidden = false;
+    ui.message.className = `message ${kind}`;
+    fill(ui.message, ...text);
+  };
+  const quiet = () => {
+    ui.message.hidden = true;
+  };
+  const setBusy = (b: boolean, training = false) => {
+    busy = b;
+    for (const el of [ui.train, ui.lrFind, byId('use-sample'), byId('pick-folder')] as HTMLButtonElement[]) el.disabled = b;
+    ui.stop.disabled = !training;
+    panel.querySelectorAll<HTMLButtonElement>('#results button').forEach((x) => (x.disabled = b));
+  };
+  /** A failure in words: out of memory suggests a smaller setting; a lost device offers the last epoch's weights. */
+  const fault = (e: unknown, during: string, o?: TrainOptions) => {
+    const f = e instanceof FaultError ? e.fault : { kind: 'other' as const, message: String((e as Error)?.message ?? e) };
+    if (f.kind === 'oom' && o) return say('error', oomAdvice(o), h('br'), h('small', { class: 'muted' }, f.message));
+    if (f.kind === 'device-lost') {
+      const dl = h('button', { id: 'dl-after-loss', onclick: () => void fetchFile('last-epoch') }, `Download the weights of epoch ${lastEpochSaved}`);
+      return say('error', `The GPU device was lost while ${during} (the driver reset, or the browser reclaimed the GPU). Reload the page to train again. `, lastEpochSaved ? dl : 'No epoch had finished, so there are no weights to save.', h('br'), h('small', { class: 'muted' }, f.message));
+    }
+    say('error', `${during[0]!.toUpperCase()}${during.slice(1)} failed: ${f.message}`);
+  };
+
+  // ——— data ———
+  const currentRule = (): LabelRule => (rules.regex.checked ? { kind: 'regex', pattern: ui.ruleRegex.value } : rules.pets.checked ? { kind: 'pets' } : { kind: 'folder' });
+
+  async function usePicked(p: Picked): Promise<void> {
+    picked = p;
+    dataReady = false;
+    fill(ui.classes);
+    fill(ui.dataStatus, `Checking ${count(p.items.length)} images from ${p.source}…`);
+    if (!p.items.length) {
+      fill(ui.dataStatus, h('span', { class: 'error' }, `No images in ${p.source}: it has ${p.notImages.length ? `${count(p.notImages.length)} files, none of them images (.png, .jpg, .jpeg, .gif, .webp, .bmp)` : 'no files'}.`));
+      return;
+    }
+    setBusy(true);
+    try {
+      const r = await worker.call<DataReport>('data', p.items);
+      showData(p, r);
+      await relabel();
+    } catch (e) {
+      fill(ui.dataStatus, h('span', { class: 'error' }, (e as Error).message));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function showData(p: Picked, r: DataReport): void {
+    const skipped = p.notImages.length + r.bad.length;
+    const list = h(
+      'ul',
+      { id: 'skipped' },
+      ...r.bad.map((b) => h('li', {}, h('code', {}, b.name), ` — corrupt or unreadable: ${b.error}`)),
+      ...p.notImages.map((n) => h('li', {}, h('code', {}, n), ' — not an image')),
+    );
+    fill(
+      ui.dataStatus,
+      h('p', {}, `${count(r.good)} images from ${p.source}.`, skipped ? h('span', { id: 'skipped-count', class: 'warn' }, ` Skipped ${count(skipped)} file${skipped > 1 ? 's' : ''}: ${count(r.bad.length)} corrupt, ${count(p.notImages.length)} not images.`) : ''),
+      skipped ? h('details', { open: skipped <= 10 }, h('summary', {}, 'skipped files'), list) : '',
+    );
+  }
+
+  async function relabel(): Promise<void> {
+    if (!picked) return;
+    try {
+      const r = await worker.call<LabelReport>('labels', currentRule());
+      fill(ui.classes, h('span', { class: 'muted' }, `${r.counts.length} classes: `), ...r.counts.map(([c, n]) => h('span', { class: 'chip' }, `${c} `, h('b', {}, count(n)))));
+      dataReady = true;
+      quiet();
+    } catch (e) {
+      dataReady = false;
+      fill(ui.classes, h('span', { id: 'label-error', class: 'error' }, (e as Error).message));
+    }
+  }
+
+  async function useSample(): Promise<void> {
+    const [perClass, classes] = ui.sampleSize.value.split('x').map(Number) as [number, number];
+    rules.regex.checked = true;
+    ui.ruleRegex.value = SAMPLE_RULE;
+    try {
+      await usePicked(await fromSample(perClass, classes));
+    } catch (e) {
+      fill(ui.dataStatus, h('span', { class: 'error' }, (e as Error).message));
+    }
+  }
+
+  ui.folder.addEventListener('change', () => ui.folder.files && void usePicked(fromInput(ui.folder.files)));
+  for (const r of Object.values(rules)) r.addEventListener('change', () => void relabel());
+  ui.ruleRegex.addEventListener('change', () => {
+    rules.regex.checked = true;
+    void relabel();
+  });
+  dropTarget(ui.drop, async (dt) => void usePicked(await fromDrop(dt)));
+
+  // ——— options ———
+  async function readOptions(): Promise<TrainOptions | null> {
+    const n = (el: HTMLInputElement, name: string, lo: number, hi: number) => {
+      const v = Number(el.value);
+      if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${name} must be a whole number from ${lo} to ${hi}, got '${el.value}'`);
+      return v;
+    };
+    try {
+      if (!picked || !dataReady) throw new Error('Choose a folder of images (or the sample) first, with a label rule that gives at least 2 classes.');
+      const lr = Number(ui.lr.value);
+      if (!(lr > 0 && lr < 10)) throw new Error(`the learning rate must be a number between 0 and 10, got '${ui.lr.value}'`);
+      const file = ui.pretrained.files?.[0];
+      return {
+        rule: currentRule(),
+        validPct: n(ui.validPct, 'validation %', 0, 90) / 100,
+        seed: n(ui.seed, 'seed', 0, 2 ** 31),
+        arch: ui.arch.value,
+        size: n(ui.size, 'image size', 8, 1024),
+        bs: n(ui.bs, 'batch size', 1, 4096),
+        epochs: n(ui.epochs, 'epochs', 1, 1000),
+        lr,
+        method: ui.method.value as TrainOptions['method'],
+        aug: ui.aug.checked,
+        pretrained: file ? new Uint8Array(await file.arrayBuffer()) : null,
+      };
+    } catch (e) {
+      say('error', (e as Error).message);
+      return null;
+    }
+  }
+
+  ui.lrFind.addEventListener('click', async () => {
+    const o = await readOptions();
+    if (!o || busy) return;
+    setBusy(true);
+    say('info', 'Finding a learning rate: a short run with a learning rate growing from 1e-7 to 10; the weights are put back afterwards…');
+    fill(ui.lrPlot);
+    try {
+      const r = await worker.call<LrFound>('lrFind', { opts: o, numIt: 100 }, o.pretrained ? [o.pretrained.buffer] : []);
+      const use = h('button', { id: 'use-valley', onclick: () => (ui.lr.value = r.valley.toExponential(1)) }, `use valley ${r.valley.toExponential(1)}`);
+      fill(
+        ui.lrPlot,
+        lineChart([{ name: 'smoothed loss', points: r.lrs.map((lr, i) => [lr, r.losses[i]!] as [number, number]), color: '#1f77b4' }], {
+          xLabel: 'learning rate (log scale)',
+          yLabel: 'loss',
+          logX: true,
+          marks: [{ x: r.valley, label: 'valley', color: '#d62728' }],
+        }),
+        h('p', {}, `Suggestions: valley ${r.valley.toExponential(2)}, minimum ${r.minimum.toExponential(2)}, steep ${r.steep.toExponential(2)} `, use),
+      );
+      quiet();
+    } catch (e) {
+      fault(e, 'finding a learning rate', o);
+    } finally {
+      setBusy(false);
+    }
+  });
+
+  // ——— training ———
+  worker.on<FitStart>('fit-start', (s) => fit.start(s, continuing));
+  worker.on<StepEvent>('step', (e) => fit.step(e));
+  worker.on<string[]>('table-header', (cols) => fit.header(cols));
+  worker.on<RowEvent>('table-row', (r) => fit.row(r));
+  worker.on<number>('snapshot', (epochs) => {
+    lastEpochSaved = epochs;
+    document.getElementById('dl-last-epoch-label')?.replaceChildren(`exported learner after ${epochs} finished epoch${epochs === 1 ? '' : 's'} (kept in case the GPU is lost)`);
+  });
+  // The package's notice names its own option; here the same choice is the file picker above.
+  worker.on<string>('notice', (t) =>
+    fill(ui.notices, /no pretrained weights/.test(t) ? `No pretrained weights chosen, so ${ui.arch.value} starts from random initialisation (pick torchvision weights under Options to start from them).` : t),
+  );
+  let continuing = false;
+
+  async function runFit(method: 'train' | 'continue', args: unknown, o: TrainOptions): Promise<void> {
+    setBusy(true, true);
+    quiet();
+    continuing = method === 'continue';
+    try {
+      const r = await worker.call<FitEnd>(method, args, o.pretrained && method === 'train' ? [o.pretrained.slice().buffer] : []);
+      fit.finish(r.stopped ? `Stopped after step ${r.steps}; the weights are kept (${r.epochs} full epoch${r.epochs === 1 ? '' : 's'}).` : `Done: ${r.steps} steps.`);
+      if (r.stopped) say('info', `Stopped at the end of step ${r.steps}. The model keeps the weights it had then: predict, download, or continue below.`);
+      trainedOpts = o;
+      await showResults();
+    } catch (e) {
+      fault(e, 'training', o);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  ui.train.addEventListener('click', async () => {
+    const o = await readOptions();
+    if (!o || busy) return;
+    lastEpochSaved = 0;
+    await runFit('train', o, o);
+  });
+  ui.stop.addEventListener('click', () => {
+    ui.stop.disabled = true;
+    void worker.call('stop');
+    fit.finish('Stopping at the end of this step…');
+  });
+
+  // ——— afterwards ———
+  const predictOut = h('div', { id: 'prediction', class: 'prediction' });
+  const predictInput = h('input', { id: 'predict-input', type: 'file', accept: 'image/*' });
+  const predictDrop = h('div', { id: 'predict-drop', class: 'drop-zone' }, 'Drop an image here to classify it, or ', predictInput);
+  const loadInput = h('input', { id: 'load-file', type: 'file', accept: '.safetensors' });
+  const continueSize = numberInput('continue-size', 128, { min: 8, max: 1024, step: 8 });
+  const continueEpochs = numberInput('continue-epochs', 1, { min: 1, max: 100 });
+  const resultsBody = h('div', { id: 'results-body' });
+  const loaded = h('p', { id: 'loaded', class: 'muted' });
+  const continueButton = h('button', { id: 'continue' }, 'Continue training');
+
+  async function predictFile(f: File): Promise<void> {
+    try {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      const p = await worker.call<PredictionReport>('predict', { bytes });
+      predictionView(predictOut, p, URL.createObjectURL(f), f.name);
+    } catch (e) {
+      fill(predictOut, h('span', { class: 'error' }, (e as Error).message));
+    }
+  }
+
+  async function fetchFile(what: Download): Promise<void> {
+    try {
+      const f = await worker.call<{ name: string; bytes: Uint8Array }>('download', what);
+      download(f.bytes, f.name);
+    } catch (e) {
+      fault(e, 'preparing the download');
+    }
+  }
+
+  async function showResults(): Promise<void> {
+    ui.results.hidden = false;
+    fill(resultsBody, h('p', { class: 'muted' }, 'Interpreting the validation set…'));
+    try {
+      const r = await worker.call<Results>('results');
+      fill(
+        resultsBody,
+        h('div', { class: 'results-grid' }, h('div', {}, confusionTable(r)), h('div', {}, h('h3', {}, 'Top losses'), topLosses(r)), h('div', {}, h('h3', {}, 'showBatch'), showBatchImage(r.batchPng))),
+      );
+    } catch (e) {
+      fill(resultsBody, h('p', { class: 'error' }, `Interpretation failed: ${(e as Error).message}`));
+    }
+  }
+
+  fill(
+    ui.results,
+    h('h2', {}, '4. Results'),
+    resultsBody,
+    h('h3', {}, 'Predict'),
+    predictDrop,
+    predictOut,
+    h('h3', {}, 'Save'),
+    h(
+      'div',
+      { class: 'row downloads' },
+      h('button', { id: 'dl-learner', onclick: () => void fetchFile('learner') }, 'Exported learner'),
+      h('small', { class: 'muted' }, 'weights + class names + transforms: loadLearner(), wgslnet predict, PyTorch’s safetensors.load_file'),
+    ),
+    h('div', { class: 'row downloads' }, h('button', { id: 'dl-body', onclick: () => void fetchFile('body') }, 'Body weights'), h('small', { class: 'muted' }, 'torchvision names: torchvision’s load_state_dict(strict=False), or pretrained= here')),
+    h('div', { class: 'row downloads' }, h('button', { id: 'dl-checkpoint', onclick: () => void fetchFile('checkpoint') }, 'Checkpoint'), h('small', { class: 'muted' }, 'weights + optimizer state: load it below (or learn.load) to continue training')),
+    h('div', { class: 'row downloads' }, h('button', { id: 'dl-last-epoch', onclick: () => void fetchFile('last-epoch') }, 'Last finished epoch'), h('small', { class: 'muted', id: 'dl-last-epoch-label' }, 'exported learner as of the last finished epoch')),
+    h('h3', {}, 'Continue'),
+    h('div', { class: 'row' }, field('load a checkpoint or exported learner', loadInput), loaded),
+    h('div', { class: 'row' }, field('epochs', continueEpochs), field('at image size', continueSize), continueButton, h('small', { class: 'muted' }, 'a larger size than before is fastai’s progressive resizing')),
+  );
+  dropTarget(predictDrop, async (dt) => {
+    const f = dt.files[0];
+    if (f) await predictFile(f);
+  });
+  predictInput.addEventListener('change', () => predictInput.files?.[0] && void predictFile(predictInput.files[0]));
+
+  loadInput.addEventListener('change', async () => {
+    const f = loadInput.files?.[0];
+    if (!f || busy) return;
+    const o = picked && dataReady ? await readOptions() : null;
+    setBusy(true);
+    try {
+      const r = await worker.call<LoadedReport>('load', { bytes: new Uint8Array(await f.arrayBuffer()), name: f.name, opts: o && { ...o, pretrained: null } });
+      ui.results.hidden = false;
+      loaded.textContent = `Loaded ${f.name}: ${r.kind === 'checkpoint' ? 'a checkpoint' : 'an exported learner'} of ${r.arch}${r.vocab ? ` with classes ${r.vocab.join(', ')}` : ''}. ${r.trainable ? 'Continue training below, or predict.' : 'It can predict; load matching data to continue training.'}`;
+      if (r.trainable && o) trainedOpts = { ...o, arch: r.arch };
+      quiet();
+    } catch (e) {
+      fault(e, `loading ${f.name}`);
+    } finally {
+      setBusy(false);
+    }
+  });
+
+  continueButton.addEventListener('click', async () => {
+    if (!trainedOpts || busy) return say('error', 'Train a model (or load a checkpoint with matching data) first.');
+    const size = Number(continueSize.value);
+    const epochs = Number(continueEpochs.value);
+    if (!Number.isInteger(size) || size < 8 || !Number.isInteger(epochs) || epochs < 1) return say('error', 'Continue needs a whole number of epochs ≥ 1 and an image size ≥ 8.');
+    const lr = Number(ui.lr.value);
+    const o = { ...trainedOpts, size, lr, method: ui.method.value as TrainOptions['method'] };
+    await runFit('continue', { epochs, size, lr, method: o.method }, o);
+  });
+}
+
+/** Highlights el while something is dragged over it, and hands a drop to `f`. */
+function dropTarget(el: HTMLElement, f: (dt: DataTransfer) => Promise<void>): void {
+  el.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    el.classList.add('over');
+  });
+  el.addEventListener('dragleave', () => el.classList.remove('over'));
+  el.addEventListener('drop', (e) => {
+    e.preventDefault();
+    el.classList.remove('over');
+    if (e.dataTransfer) void f(e.dataTransfer);
+  });
+}

@@ -1,0 +1,214 @@
+// The training worker: owns the GPU device, the data and the Learner, so the page stays responsive
+// while a fit runs. The page calls the methods below (rpc.ts) and draws what the events report.
+
+import {
+  ClassificationInterpretation,
+  errorRate,
+  init,
+  loadLearner,
+  manualSeed,
+  memoryFiles,
+  parseSafetensors,
+  Resize,
+  SmoothLoss,
+  visionLearner,
+  type InferenceLearner,
+  type VisionLearner,
+} from 'wgslnet';
+import { InputError, Stopped } from '../faults.js';
+import { post, serve, WithTransfer } from '../workerHost.js';
+import { check, classCounts, dataLoaders, labels } from './data.js';
+import { hookSteps, tableOutput } from './hooks.js';
+import type { Download, FitEnd, FitStart, Item, LabelReport, LabelRule, LoadedReport, LrFound, PredictionReport, Results, TrainOptions } from './protocol.js';
+
+const LAST_EPOCH = 'last-epoch.safetensors';
+
+let learn: VisionLearner | null = null;
+/** A learner loaded from an exported file without data: it can predict only. */
+let inference: InferenceLearner | null = null;
+let opts: TrainOptions | null = null;
+let stopRequested = false;
+/** Run state the hooks share: steps so far, the smoothed loss, and whether an epoch just ended. */
+const run = { step: 0, totalSteps: 0, smooth: new SmoothLoss(), epochEnded: false, epochs: 0 };
+
+function dropLearners(): void {
+  learn?.dispose();
+  inference?.dispose();
+  learn = null;
+  inference = null;
+}
+
+/** A fresh learner on the current data, its output routed to the page as table events. */
+function newLearner(o: TrainOptions): VisionLearner {
+  const dls = dataLoaders(o);
+  manualSeed(o.seed);
+  const output = tableOutput({
+    header: (cols) => {
+      run.smooth = new SmoothLoss(); // each fit restarts the smoothing, as the table's train_loss does
+      post('table-header', cols);
+    },
+    row: (cells) => {
+      run.epochEnded = true;
+      run.epochs++;
+      post('table-row', { cells, step: run.step, validLoss: Number(cells[2]) });
+    },
+    notice: (text) => post('notice', text),
+  });
+  const l = visionLearner(dls, o.arch, { metrics: [errorRate], pretrained: o.pretrained ?? false, output });
+  hookSteps(l, {
+    before: async () => {
+      if (run.epochEnded) await snapshot(l);
+    },
+    after: (loss) => {
+      run.step++;
+      post('step', { step: run.step, totalSteps: run.totalSteps, loss, smooth: run.smooth.add(loss) });
+    },
+    stopRequested: () => stopRequested,
+  });
+  return l;
+}
+
+/** The weights after the last finished epoch, kept so they survive a lost device. */
+async function snapshot(l: VisionLearner): Promise<void> {
+  run.epochEnded = false;
+  await l.export(LAST_EPOCH);
+  post('snapshot', run.epochs);
+}
+
+async function fit(l: VisionLearner, o: TrainOptions, epochs: number): Promise<FitEnd> {
+  const perEpoch = l.dls.train.length;
+  Object.assign(run, { step: 0, totalSteps: (o.method === 'fineTune' ? epochs + 1 : epochs) * perEpoch, epochEnded: false, epochs: 0 });
+  stopRequested = false;
+  post('fit-start', { totalSteps: run.totalSteps, trainImages: l.dls.train.items.length, validImages: l.dls.valid.items.length, stepsPerEpoch: perEpoch } satisfies FitStart);
+  let stopped = false;
+  try {
+    if (o.method === 'fineTune') await l.fineTune(epochs, o.lr);
+    else await l.fitOneCycle(epochs, o.lr);
+  } catch (e) {
+    if (!(e instanceof Stopped)) throw e;
+    stopped = true;
+  }
+  if (run.epochEnded) await snapshot(l);
+  return { stopped, steps: run.step, epochs: run.epochs };
+}
+
+function needLearner(): VisionLearner {
+  if (!learn) throw new InputError('Train a model first (or load a saved checkpoint).');
+  return learn;
+}
+
+serve({
+  async init() {
+    const e = await init();
+    return { adapter: e.description, software: e.adapter.software };
+  },
+
+  data: (items: Item[]) => check(items, (done, total) => post('verify', { done, total })),
+
+  labels: (rule: LabelRule): LabelReport => ({ counts: classCounts(labels(rule)) }),
+
+  async lrFind(a: { opts: TrainOptions; numIt: number }): Promise<LrFound> {
+    const l = newLearner(a.opts);
+    stopRequested = false;
+    Object.assign(run, { step: 0, totalSteps: a.numIt });
+    try {
+      const r = await l.lrFind({ numIt: a.numIt });
+      return { lrs: r.lrs, losses: r.losses, valley: r.valley, minimum: r.minimum, steep: r.steep };
+    } finally {
+      l.dispose();
+    }
+  },
+
+  async train(o: TrainOptions): Promise<FitEnd> {
+    dropLearners();
+    memoryFiles.delete(LAST_EPOCH);
+    opts = o;
+    learn = newLearner(o);
+    return fit(learn, o, o.epochs);
+  },
+
+  stop() {
+    stopRequested = true;
+    return null;
+  },
+
+  /** More epochs, at a new image size when `size` differs (fastai's progressive resizing). */
+  async continue(a: { epochs: number; size: number; lr: number; method: TrainOptions['method'] }): Promise<FitEnd> {
+    const l = needLearner();
+    opts = { ...opts!, size: a.size, lr: a.lr, method: a.method };
+    if (l.dls.size?.[0] !== a.size) l.dls = l.dls.withTransforms({ itemTfms: [Resize(a.size)] });
+    return fit(l, opts, a.epochs);
+  },
+
+  async results(): Promise<WithTransfer<Results>> {
+    const l = needLearner();
+    const interp = await ClassificationInterpretation.fromLearner(l);
+    const confusion = interp.confusionMatrix();
+    const n = confusion.flat().reduce((a, b) => a + b, 0);
+    const right = confusion.reduce((s, row, i) => s + row[i]!, 0);
+    await l.dls.showBatch({ path: 'batch.png', maxN: 9 });
+    const batchPng = memoryFiles.get('batch.png')!;
+    const r: Results = { vocab: l.dls.vocab, confusion, top: interp.topLosses(9), batchPng, errorRate: n ? 1 - right / n : NaN };
+    return new WithTransfer(r, []);
+  },
+
+  async predict(a: { bytes: Uint8Array }): Promise<PredictionReport> {
+    const model = learn ?? inference;
+    if (!model) throw new InputError('Train a model or load an exported one first; then drop an image to classify it.');
+    const p = await model.predict(a.bytes);
+    return { label: p.label, vocab: learn ? learn.dls.vocab : inference!.vocab, probs: Array.from(p.probs) };
+  },
+
+  async download(what: Download): Promise<WithTransfer<{ name: string; bytes: Uint8Array }>> {
+    let name: string;
+    if (what === 'last-epoch') {
+      if (!memoryFiles.get(LAST_EPOCH)) throw new InputError('No epoch has finished yet, so there are no epoch weights to download.');
+      name = LAST_EPOCH;
+    } else {
+      const l = needLearner();
+      name = { learner: `${l.arch}-learner.safetensors`, body: `${l.arch}-body.safetensors`, checkpoint: `${l.arch}-checkpoint.safetensors` }[what];
+      if (what === 'learner') await l.export(name);
+      else if (what === 'checkpoint') await l.save(name);
+      else await l.model.body.saveSafetensors(name);
+    }
+    const bytes = memoryFiles.get(name)!.slice();
+    return new WithTransfer({ name, bytes }, [bytes.buffer]);
+  },
+
+  /**
+   * A file saved earlier: a checkpoint (weights + optimizer state) continues on the current data;
+   * an exported learner continues too when its classes match the data, and otherwise predicts.
+   */
+  async load(a: { bytes: Uint8Array; name: string; opts: TrainOptions | null }): Promise<LoadedReport> {
+    const meta = parseSafetensors(a.bytes, a.name).metadata;
+    const kind = meta.wgslnet;
+    if (kind !== 'checkpoint' && kind !== 'learner') {
+      throw new InputError(`${a.name} is not a wgslnet checkpoint or exported learner (no wgslnet metadata). Bare torchvision weights go in “pretrained weights” under Options.`);
+    }
+    const arch = meta.arch ?? 'resnet18';
+    const vocab: string[] | null = kind === 'learner' ? JSON.parse(meta.vocab ?? '[]') : null;
+    memoryFiles.set(a.name, a.bytes);
+    if (kind === 'learner' && !a.opts) {
+      dropLearners();
+      inference = await loadLearner(a.name);
+      return { kind, arch, vocab, trainable: false };
+    }
+    if (!a.opts) throw new InputError(`${a.name} is a checkpoint: load the data it was trained on first (it holds no class names).`);
+    const o: TrainOptions = { ...a.opts, arch, pretrained: null };
+    if (vocab) {
+      const have = classCounts(labels(o.rule)).map(([c]) => c);
+      if (have.join('\u0000') !== vocab.join('\u0000')) {
+        throw new InputError(`${a.name} was trained on the classes ${vocab.join(', ')}, but the loaded data has ${have.join(', ')}. Load the same data (and label rule) to continue training.`);
+      }
+    }
+    dropLearners();
+    opts = o;
+    learn = newLearner(o);
+    if (kind === 'checkpoint') await learn.load(a.name);
+    else {
+      await learn.model.loadSafetensors(a.bytes);
+      learn.unfreeze();
+    }
+    return { kind, arch, vocab: learn.dls.vocab, trainable: true };
+  },
+});

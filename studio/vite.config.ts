@@ -52,8 +52,9 @@ function siteFiles(): Plugin {
   };
 }
 
-/** The package's lazy weights import is also static elsewhere; the bundler would say so for each bundle. */
-const quiet = { checks: { ineffectiveDynamicImport: false } };
+/** Bundler notes that are not problems: the package's lazy weights import is also static elsewhere,
+ * and on a busy machine the build's plugin timings. */
+const quiet = { checks: { ineffectiveDynamicImport: false, bundlerTimings: false } };
 
 export default defineConfig({
   root: studio,

@@ -27,9 +27,12 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function shot(p: Page, name: string): Promise<void> {
+/** The whole page, or down to the bottom of `until`. */
+async function shot(p: Page, name: string, until?: string): Promise<void> {
   mkdirSync(shots, { recursive: true });
-  await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  await p.evaluate(() => window.scrollTo(0, 0));
+  const box = until ? await p.locator(until).boundingBox() : null;
+  await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true, clip: box ? { x: 0, y: 0, width: 1280, height: Math.ceil(box.y + box.height + 16) } : undefined });
 }
 
 beforeAll(async () => {
@@ -69,6 +72,16 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     await page.fill('#size', '32');
     await page.fill('#bs', '8');
     await page.fill('#epochs', '2');
+    // Diagnostics for the log: the longest wait between animation frames and between 100 ms timer
+    // ticks on the page's main thread while the worker trains.
+    await page.evaluate(() => {
+      const w = window as unknown as { gaps: { frame: number; timer: number } };
+      w.gaps = { frame: 0, timer: 0 };
+      let [lf, lt] = [performance.now(), performance.now()];
+      const frame = () => ((w.gaps.frame = Math.max(w.gaps.frame, performance.now() - lf)), (lf = performance.now()), requestAnimationFrame(frame));
+      requestAnimationFrame(frame);
+      setInterval(() => ((w.gaps.timer = Math.max(w.gaps.timer, performance.now() - lt - 100)), (lt = performance.now())), 100);
+    });
     await page.click('#train');
     // The first epoch (6 steps) ends with a table row; the chart has a point per step so far.
     await page.waitForSelector('#fit-tables tbody tr', { timeout: 240_000 });
@@ -80,28 +93,33 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     expect(Number(await page.getAttribute('#loss-chart', 'data-train-points'))).toBeGreaterThanOrEqual(6);
     expect(Number(await page.getAttribute('#loss-chart', 'data-valid-points'))).toBe(1);
     // The page answers while the worker trains: a tab switch takes effect, both ways, and each
-    // click's handler runs soon after the click arrived (the time from the event's creation to
-    // its handler; on this shared 2-core machine the whole browser is slow, so a loose bound).
+    // click's handler runs soon after the click arrived (from the event's creation to its
+    // handler). The clicks are forced and the checks poll on a timer rather than on animation
+    // frames: on this shared 2-core machine Chromium's GPU process, which also paints the page,
+    // runs SwiftShader's kernels, so frames can lag while the script stays responsive.
     await page.evaluate(() => {
       (window as unknown as { clickDelays: number[] }).clickDelays = [];
       document.querySelector('#tabs')!.addEventListener('click', (e) => (window as unknown as { clickDelays: number[] }).clickDelays.push(performance.now() - e.timeStamp));
     });
-    await page.click('#tab-lab');
-    await page.waitForSelector('#panel-lab:not([hidden])', { timeout: 10_000 });
-    await page.click('#tab-train');
-    await page.waitForSelector('#panel-train:not([hidden])', { timeout: 10_000 });
+    const panelShown = (id: string) => page.waitForFunction((i) => !document.getElementById(i)!.hidden, id, { polling: 50, timeout: 10_000 });
+    await page.click('#tab-lab', { force: true });
+    await panelShown('panel-lab');
+    await page.click('#tab-train', { force: true });
+    await panelShown('panel-train');
     const delays = await page.evaluate(() => (window as unknown as { clickDelays: number[] }).clickDelays);
     console.log(`studio: click-to-handler delays while training: ${delays.map((d) => d.toFixed(0)).join(', ')} ms`);
     expect(delays).toHaveLength(2);
     for (const d of delays) expect(d).toBeLessThan(1000);
     expect(await page.isEnabled('#stop')).toBe(true);
     // Stop: the fit ends at the end of the current step, long before its 18 steps.
-    await page.click('#stop');
+    await page.click('#stop', { force: true });
     await page.waitForSelector('#train-message.info', { timeout: 120_000 });
     const stoppedAt = Number(/step (\d+)/.exec((await page.textContent('#train-message'))!)![1]);
     expect(stoppedAt).toBeGreaterThanOrEqual(6);
     expect(stoppedAt).toBeLessThan(18);
     expect(await page.textContent('#progress-text')).toMatch(/^Stopped after step \d+; the weights are kept/);
+    const gaps = await page.evaluate(() => (window as unknown as { gaps: { frame: number; timer: number } }).gaps);
+    console.log(`studio: while training, the longest gap between frames was ${gaps.frame.toFixed(0)} ms, the longest timer delay ${gaps.timer.toFixed(0)} ms`);
     await page.waitForSelector('#confusion', { timeout: 120_000 });
     const confusion = (await page.locator('#confusion tbody td').allTextContents()).map(Number);
     expect(confusion.reduce((a, b) => a + b, 0)).toBe(12); // 20 % of 60 images
@@ -136,6 +154,27 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     learner.dispose();
   }, 120_000);
 
+  it('a downloaded checkpoint loads back to continue, at a larger size (progressive resizing)', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dl-checkpoint')]);
+    const file = join(mkdtempSync(join(tmpdir(), 'wgslnet-studio-ckpt-')), download.suggestedFilename());
+    await download.saveAs(file);
+    await page.setInputFiles('#load-file', file);
+    await page.waitForFunction(() => /^Loaded /.test(document.getElementById('loaded')!.textContent ?? ''), null, { polling: 100, timeout: 60_000 });
+    expect(await page.textContent('#loaded')).toBe(`Loaded ${download.suggestedFilename()}: a checkpoint of resnet18 with classes ankle_boot, bag, coat. Continue training below, or predict.`);
+    const pointsBefore = Number(await page.getAttribute('#loss-chart', 'data-train-points'));
+    await page.selectOption('#method', 'fitOneCycle');
+    await page.fill('#continue-epochs', '1');
+    await page.fill('#continue-size', '40');
+    await page.click('#continue');
+    await page.waitForFunction(() => /^Done: 6 steps/.test(document.getElementById('progress-text')!.textContent ?? ''), null, { polling: 200, timeout: 240_000 });
+    // A new table with one epoch, the chart carrying on from the earlier points.
+    const tables = page.locator('#fit-tables table');
+    expect(await tables.last().locator('tbody tr').count()).toBe(1);
+    expect(Number(await page.getAttribute('#loss-chart', 'data-train-points'))).toBe(pointsBefore + 6);
+    await page.waitForSelector('#confusion');
+    await page.selectOption('#method', 'fineTune');
+  }, 300_000);
+
   it('a picked folder: a corrupt file and a non-image are named, counted and skipped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wgslnet-studio-folder-'));
     const pets = join(dir, 'pets');
@@ -148,7 +187,7 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     await page.click('#rule-folder');
     await page.setInputFiles('#folder-input', pets);
     await page.waitForSelector('#skipped-count', { timeout: 60_000 });
-    expect(await page.textContent('#data-status')).toMatch(/^4 images from pets \(picked\)\. Skipped 2 files: 1 corrupt, 1 not images\./);
+    expect(await page.textContent('#data-status')).toMatch(/^4 images from pets \(picked\)\. Skipped 2 files: 1 corrupt, 1 not an image\./);
     const skipped = await page.locator('#skipped li').allTextContents();
     expect(skipped).toHaveLength(2);
     expect(skipped[0]).toMatch(/^pets\/trouser\/broken\.png — corrupt or unreadable: pets\/trouser\/broken\.png: cannot decode image/);
@@ -160,8 +199,8 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     expect(await page.textContent('#label-error')).toMatch(/All 4 images have the label 'dog'; classification needs at least 2 classes/);
     await page.click('#rule-folder');
     await page.waitForSelector('#classes .chip');
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await shot(page, 'data');
+    expect(await page.textContent('#results-note')).toMatch(/from the model trained on the Fashion-MNIST sample; train again/);
+    await shot(page, 'data', '#data');
   }, 120_000);
 
   it('the profile tab lists every kernel of a training step with non-zero GPU times; a row opens its WGSL source', async () => {
@@ -189,6 +228,7 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     expect(await page.textContent('#source-view h2')).toBe('shaders/optim/adam.wgsl');
     expect(await page.textContent('#source-view pre.wgsl-code')).toMatch(/@compute/);
     await page.click('#close-source');
+    await page.click('#kernel-table th[data-key="ms"]');
     await shot(page, 'profile');
   }, 240_000);
 
@@ -207,6 +247,11 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     expect(await page.locator('#lab-picture .grid:not(.im2col) .cell.lit').count()).toBe(9 + 9); // 9 inputs + 9 weights
     expect(await page.locator('#lab-picture .cell.lit-row').count()).toBe(9);
     expect(await page.textContent('#picture-explain')).toMatch(/^y\[1,1\] = /);
+    // For the screenshot, the same highlight with the mouse parked on the header (a scroll would
+    // otherwise move the cursor onto another cell).
+    await page.mouse.move(5, 5);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('#lab-picture .cell.out[data-oh="1"][data-ow="1"]').dispatchEvent('mouseenter');
     await shot(page, 'lab');
     // A grouped convolution: im2col and implicit say why they do not apply; naive still checks.
     await page.fill('#lab-groups', '2');
@@ -222,6 +267,7 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     await p.waitForSelector('body[data-ready]', { timeout: 120_000 });
     await p.fill('#p-size', '32');
     await p.fill('#p-bs', '2');
+    await p.selectOption('#p-mode', 'forward');
     await p.click('#run-profile');
     await p.waitForSelector('#kernel-table tbody tr', { timeout: 180_000 });
     expect(await p.textContent('#no-timestamps')).toMatch(/no timestamp-query/);

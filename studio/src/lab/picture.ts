@@ -97,7 +97,8 @@ export function picture(host: HTMLElement, g: PictureGeometry): void {
         light(wCells[t.kh * K + t.kw], inside(t) ? 'lit' : 'lit-dim');
       }
       for (const c of colCells[q]!) light(c, 'lit-row');
-      const terms = mine.filter(inside).map((t) => `${xAt(t)}·${Wt[t.kh * K + t.kw]}`);
+      const num = (v: number) => (v < 0 ? `(−${-v})` : String(v));
+      const terms = mine.filter(inside).map((t) => `${xAt(t)}·${num(Wt[t.kh * K + t.kw]!)}`);
       explain.textContent = `y[${oh},${ow}] = Σ x·w over the ${mine.length} taps (${mine.length - terms.length} on padding) = ${terms.join(' + ') || '0'} = ${y(oh, ow)}  — row ${q} of the im2col matrix times the flattened kernel`;
     });
   });

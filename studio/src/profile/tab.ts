@@ -112,6 +112,7 @@ export function profileTab(panel: HTMLElement, tools: () => Promise<{ client: Wo
       fill(
         summary,
         h('p', { id: 'profile-line' }, `${last.arch}, ${last.bs} images of ${last.size}×${last.size}: one ${last.mode === 'train' ? 'training step' : 'forward pass'} takes ${last.stepMs.toFixed(1)} ms wall-clock; the kernels sum to ${total.toFixed(1)} ms (${last.timing === 'gpu' ? 'GPU timestamps' : 'wall-clock replay'}) over ${calls} dispatches of ${new Set(last.rows.map((r) => r.kernel)).size} kernel files.`),
+        last.timing === 'gpu' ? h('p', { class: 'muted' }, 'Profiling gives every dispatch its own timestamped pass, which costs some drivers extra time, so the kernels can sum to more than the unprofiled step; read the shares.') : null,
         h('p', { class: 'muted' }, 'GFLOP/s, GB/s and % of peak need each kernel’s FLOP and byte counts and the adapter’s measured peak (an FMA probe and a copy probe); the package does not report those yet, so they show “—”.'),
       );
       draw();

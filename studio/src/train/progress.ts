@@ -60,8 +60,13 @@ export class FitView {
     this.scheduleDraw();
   }
 
-  finish(text: string): void {
+  /** The closing line; a fit stopped before its first epoch ended says so in its (empty) table. */
+  finish(text: string, stopped = false): void {
     this.text.textContent = text;
+    if (stopped && this.current && !this.current.rows.length) {
+      const cols = this.current.parentElement!.querySelectorAll('th').length;
+      this.current.append(h('tr', {}, h('td', { colspan: cols, class: 'muted' }, 'stopped before this fit’s first epoch ended')));
+    }
   }
 
   /** Points drawn so far (the tests read these through the DOM's dots and polyline). */

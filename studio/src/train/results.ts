@@ -4,12 +4,11 @@
 import { fill, h } from '../ui/dom.js';
 import { itemName, type PredictionReport, type Results } from './protocol.js';
 
-export function confusionTable(r: Results): HTMLTableElement {
+export function confusionTable(r: Results): HTMLElement {
   const max = Math.max(1, ...r.confusion.flat());
-  return h(
+  const table = h(
     'table',
     { id: 'confusion', class: 'confusion' },
-    h('caption', {}, `Confusion matrix on the validation set (rows actual, columns predicted); error rate ${r.errorRate.toFixed(4)}`),
     h('thead', {}, h('tr', {}, h('th', {}, 'actual \\ predicted'), ...r.vocab.map((v) => h('th', { class: 'vertical' }, h('span', {}, v))))),
     h(
       'tbody',
@@ -28,6 +27,8 @@ export function confusionTable(r: Results): HTMLTableElement {
       ),
     ),
   );
+  const n = r.confusion.flat().reduce((a, b) => a + b, 0);
+  return h('div', {}, h('h3', {}, 'Confusion matrix'), h('p', { class: 'muted' }, `${n} validation images; rows actual, columns predicted; error rate ${r.errorRate.toFixed(4)}`), table);
 }
 
 /** fastai's plot_top_losses: the worst validation images with predicted/actual, loss and probability. */

@@ -33,6 +33,7 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
     aug: h('input', { id: 'aug', type: 'checkbox' }),
     pretrained: h('input', { id: 'pretrained', type: 'file', accept: '.safetensors' }),
     lrFind: h('button', { id: 'lr-find' }, 'Find a learning rate'),
+    lrSteps: numberInput('lr-steps', 100, { min: 10, max: 1000 }),
     lrPlot: h('div', { id: 'lr-plot' }),
     train: h('button', { id: 'train', class: 'primary' }, 'Train'),
     stop: h('button', { id: 'stop', disabled: true }, 'Stop'),
@@ -48,6 +49,9 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
   let busy = false;
   let lastEpochSaved = 0;
   let trainedOpts: TrainOptions | null = null;
+  /** Where the current model's training data came from. */
+  let trainedOn: string | null = null;
+  const resultsNote = h('p', { id: 'results-note', class: 'message info', hidden: true });
 
   fill(
     panel,
@@ -81,7 +85,7 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
       'section',
       { id: 'options' },
       h('h2', {}, '2. Options'),
-      h('div', { class: 'row' }, field('architecture', ui.arch), field('image size', ui.size), field('batch size', ui.bs), field('epochs', ui.epochs), field('learning rate', ui.lr), ui.lrFind),
+      h('div', { class: 'row' }, field('architecture', ui.arch), field('image size', ui.size), field('batch size', ui.bs), field('epochs', ui.epochs), field('learning rate', ui.lr), field('LR finder steps', ui.lrSteps), ui.lrFind),
       h('div', { class: 'row' }, field('schedule', ui.method), h('label', {}, ui.aug, ' augmentation (flip, rotate, zoom, warp, lighting)'), field('pretrained weights (optional, torchvision safetensors)', ui.pretrained)),
       ui.lrPlot,
     ),
@@ -119,6 +123,10 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
   const currentRule = (): LabelRule => (rules.regex.checked ? { kind: 'regex', pattern: ui.ruleRegex.value } : rules.pets.checked ? { kind: 'pets' } : { kind: 'folder' });
 
   async function usePicked(p: Picked): Promise<void> {
+    if (trainedOpts && !ui.results.hidden && trainedOn) {
+      fill(resultsNote, `These results, predictions and downloads are from the model trained on ${trainedOn}; train again to use the new data.`);
+      resultsNote.hidden = false;
+    }
     picked = p;
     dataReady = false;
     fill(ui.classes);
@@ -149,7 +157,7 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
     );
     fill(
       ui.dataStatus,
-      h('p', {}, `${count(r.good)} images from ${p.source}.`, skipped ? h('span', { id: 'skipped-count', class: 'warn' }, ` Skipped ${count(skipped)} file${skipped > 1 ? 's' : ''}: ${count(r.bad.length)} corrupt, ${count(p.notImages.length)} not images.`) : ''),
+      h('p', {}, `${count(r.good)} images from ${p.source}.`, skipped ? h('span', { id: 'skipped-count', class: 'warn' }, ` Skipped ${count(skipped)} file${skipped > 1 ? 's' : ''}: ${count(r.bad.length)} corrupt, ${count(p.notImages.length)} not ${p.notImages.length === 1 ? 'an image' : 'images'}.`) : ''),
       skipped ? h('details', { open: skipped <= 10 }, h('summary', {}, 'skipped files'), list) : '',
     );
   }
@@ -220,11 +228,13 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
   ui.lrFind.addEventListener('click', async () => {
     const o = await readOptions();
     if (!o || busy) return;
+    const numIt = Number(ui.lrSteps.value);
+    if (!Number.isInteger(numIt) || numIt < 10) return say('error', `LR finder steps must be a whole number ≥ 10, got '${ui.lrSteps.value}'`);
     setBusy(true);
-    say('info', 'Finding a learning rate: a short run with a learning rate growing from 1e-7 to 10; the weights are put back afterwards…');
+    say('info', `Finding a learning rate: ${numIt} steps with a learning rate growing from 1e-7 to 10 (stopping early once the loss explodes); the weights are put back afterwards…`);
     fill(ui.lrPlot);
     try {
-      const r = await worker.call<LrFound>('lrFind', { opts: o, numIt: 100 }, o.pretrained ? [o.pretrained.buffer] : []);
+      const r = await worker.call<LrFound>('lrFind', { opts: o, numIt }, o.pretrained ? [o.pretrained.buffer] : []);
       const use = h('button', { id: 'use-valley', onclick: () => (ui.lr.value = r.valley.toExponential(1)) }, `use valley ${r.valley.toExponential(1)}`);
       fill(
         ui.lrPlot,
@@ -247,6 +257,7 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
   // ——— training ———
   worker.on<FitStart>('fit-start', (s) => fit.start(s, continuing));
   worker.on<StepEvent>('step', (e) => fit.step(e));
+  worker.on<StepEvent>('lr-step', (e) => say('info', `Finding a learning rate: step ${e.step} of at most ${e.totalSteps}, smoothed loss ${e.smooth.toFixed(4)}…`));
   worker.on<string[]>('table-header', (cols) => fit.header(cols));
   worker.on<RowEvent>('table-row', (r) => fit.row(r));
   worker.on<number>('snapshot', (epochs) => {
@@ -265,9 +276,11 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
     continuing = method === 'continue';
     try {
       const r = await worker.call<FitEnd>(method, args, o.pretrained && method === 'train' ? [o.pretrained.slice().buffer] : []);
-      fit.finish(r.stopped ? `Stopped after step ${r.steps}; the weights are kept (${r.epochs} full epoch${r.epochs === 1 ? '' : 's'}).` : `Done: ${r.steps} steps.`);
+      fit.finish(r.stopped ? `Stopped after step ${r.steps}; the weights are kept (${r.epochs} full epoch${r.epochs === 1 ? '' : 's'}).` : `Done: ${r.steps} steps.`, r.stopped);
       if (r.stopped) say('info', `Stopped at the end of step ${r.steps}. The model keeps the weights it had then: predict, download, or continue below.`);
       trainedOpts = o;
+      if (method === 'train') trainedOn = picked?.source ?? null;
+      resultsNote.hidden = true;
       await showResults();
     } catch (e) {
       fault(e, 'training', o);
@@ -335,6 +348,7 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
   fill(
     ui.results,
     h('h2', {}, '4. Results'),
+    resultsNote,
     resultsBody,
     h('h3', {}, 'Predict'),
     predictDrop,

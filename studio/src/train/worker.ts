@@ -29,7 +29,7 @@ let inference: InferenceLearner | null = null;
 let opts: TrainOptions | null = null;
 let stopRequested = false;
 /** Run state the hooks share: steps so far, the smoothed loss, and whether an epoch just ended. */
-const run = { step: 0, totalSteps: 0, smooth: new SmoothLoss(), epochEnded: false, epochs: 0 };
+const run = { step: 0, totalSteps: 0, smooth: new SmoothLoss(), epochEnded: false, epochs: 0, findingLr: false };
 
 function dropLearners(): void {
   learn?.dispose();
@@ -61,7 +61,7 @@ function newLearner(o: TrainOptions): VisionLearner {
     },
     after: (loss) => {
       run.step++;
-      post('step', { step: run.step, totalSteps: run.totalSteps, loss, smooth: run.smooth.add(loss) });
+      post(run.findingLr ? 'lr-step' : 'step', { step: run.step, totalSteps: run.totalSteps, loss, smooth: run.smooth.add(loss) });
     },
     stopRequested: () => stopRequested,
   });
@@ -110,11 +110,12 @@ serve({
   async lrFind(a: { opts: TrainOptions; numIt: number }): Promise<LrFound> {
     const l = newLearner(a.opts);
     stopRequested = false;
-    Object.assign(run, { step: 0, totalSteps: a.numIt });
+    Object.assign(run, { step: 0, totalSteps: a.numIt, smooth: new SmoothLoss(), findingLr: true });
     try {
       const r = await l.lrFind({ numIt: a.numIt });
       return { lrs: r.lrs, losses: r.losses, valley: r.valley, minimum: r.minimum, steep: r.steep };
     } finally {
+      run.findingLr = false;
       l.dispose();
     }
   },

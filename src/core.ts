@@ -29,27 +29,37 @@ export { DataLoader, type Batch } from './data/dataLoader.js';
 export { RandomSplitter, GrandparentSplitter, type Splitter, type Split } from './data/splitters.js';
 export { type RgbImage } from './data/image.js';
 export { visionLearner, cnnLearner, VisionLearner, type VisionLearnerOptions } from './learner/visionLearner.js';
-export { Learner, slice, type Lr, type LearnerOptions, type History } from './learner/learner.js';
+export { Learner, slice, type Lr, type LearnerOptions, type LossFunc, type FitOptions, type OneCycleOpts, type FineTuneOpts, type Hypers, type History } from './learner/learner.js';
+// fastai's callbacks (learner/callback.ts lists the events and when each fires).
+export { Callback, CancelBatch, CancelStep, CancelBackward, CancelTrain, CancelValidate, CancelEpoch, CancelFit, EVENTS, type CallbackEvents, type CallbackLike, type EventName } from './learner/callback.js';
+export { Recorder, SmoothLoss } from './learner/recorder.js';
+export { ProgressCallback, type Output } from './learner/progress.js';
+export { ParamScheduler, type Schedules } from './learner/schedule.js';
+export { LRFinder, suggestLrs } from './learner/lrFind.js';
+export { TrackerCallback, SaveModelCallback, EarlyStoppingCallback, ReduceLROnPlateau, type TrackerOptions, type SaveModelOptions, type EarlyStoppingOptions, type ReduceLROnPlateauOptions } from './learner/trackers.js';
+export { CSVLogger } from './learner/csvLogger.js';
+export type { PlotLossOptions } from './learner/lossPlot.js';
 export { errorRate, accuracy, type Metric } from './learner/metrics.js';
 export { loadLearner, InferenceLearner } from './learner/checkpoint.js';
 export { ClassificationInterpretation } from './learner/interpretation.js';
-export type { LrFindOptions, LrFindResult } from './learner/lrFind.js';
+export type { LrFindOptions, LrFindResult, LrSuggestions } from './learner/lrFind.js';
 export type { Prediction, ImageSource } from './learner/predict.js';
 export { parseSafetensors, serializeSafetensors, toFloat32, type SafetensorsFile, type DType } from './io/safetensors.js';
 export type { AdapterReport } from './gpu/device.js';
 export type { DebugOptions } from './gpu/runtime.js';
-export type { KernelTime } from './gpu/profiler.js';
-// Used by the studio (studio/) and `wgslnet profile`: labels, the recorder's smoothing, kernel
-// sources, the conv reference with its gradients, and per-kernel profiles of a training step.
+export { opFamily, type KernelTime } from './gpu/profiler.js';
+export { measurePeak, type Peak } from './gpu/peak.js';
+export { convLadder, convRung, type ConvRung, type ConvRungName, type ConvDirection } from './ops/convLadder.js';
+export { convGeometry, type ConvGeometry, type Conv2dOptions } from './ops/convGeometry.js';
+// Used by the studio (studio/) and `wgslnet profile`: labels, kernel sources, the conv reference,
+// per-kernel profiles of a training step, and wall-clock kernel timing without timestamps.
 export { parentLabel, fileName } from './data/splitters.js';
 export { regexLabel } from './data/dataLoaders.js';
-export { SmoothLoss, formatTime } from './learner/recorder.js';
 export { shaderText as kernelSource, shaderFiles as kernelFiles } from './gpu/shaderStore.js';
-export { convGeometry, type ConvGeometry, type Conv2dOptions } from './ops/convGeometry.js';
-export { conv2dInputGrad, conv2dWeightGrad, type ConvImpl } from './ops/conv.js';
+export { formatTime } from './learner/progress.js';
 export * as convReference from './reference/conv.js';
 export { profileStep, hasTimestamps, type StepProfile, type StepProfileOptions, type StepMode, type Timing } from './profile/step.js';
-export { kernelRows, formatKernelTable, type KernelRow, type Peak } from './profile/table.js';
+export { kernelRows, formatKernelTable, type KernelRow } from './profile/table.js';
 export type { WallClockOptions } from './gpu/wallClock.js';
 
 export interface InitOptions {

@@ -1,9 +1,10 @@
-// The f64 conv gradients (src/reference/conv.ts) that the studio's convolution lab checks every rung
-// against: each is the derivative of the f64 forward, checked by central finite differences of
-// L = Σ conv(x, w) · dy, on strided, dilated, grouped and unevenly padded cases.
+// The f64 conv gradients (conv2dGrads in src/reference/conv.ts), which the conv-ladder tests and
+// the studio's convolution lab check every rung against: each is the derivative of the f64
+// forward, checked by central finite differences of L = Σ conv(x, w) · dy, on strided, dilated,
+// grouped and unevenly padded cases.
 
 import { describe, expect, it } from 'vitest';
-import { conv2d, conv2dInputGrad, conv2dWeightGrad, type ConvArgs } from '../src/reference/conv.js';
+import { conv2d, conv2dGrads, type ConvArgs } from '../src/reference/conv.js';
 
 function values(n: number, seed: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 1.7);
@@ -24,8 +25,7 @@ describe('f64 conv gradients against finite differences of the forward', () => {
       const y0 = conv2d(x, xs, w, ws, null, a);
       const dy = values(y0.data.length, 3);
       const loss = (xv: Float64Array, wv: Float64Array) => conv2d(xv, xs, wv, ws, null, a).data.reduce((s, v, i) => s + v * dy[i]!, 0);
-      const dx = conv2dInputGrad(dy, xs, w, ws, a);
-      const dw = conv2dWeightGrad(dy, x, xs, ws, a);
+      const { dx, dw } = conv2dGrads(x, xs, w, ws, dy, a);
       expect(dx.shape).toEqual(xs);
       expect(dw.shape).toEqual(ws);
       const h = 1e-5;

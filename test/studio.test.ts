@@ -216,6 +216,10 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     expect(kernels).toContain('optim/adam.wgsl');
     expect(kernels.some((k) => k!.startsWith('conv/'))).toBe(true);
     const ms = rows.map((r) => Number(r[3]));
+    // Bytes moved are known for every kernel here, so GB/s and the fraction of the peak are too.
+    expect(rows.filter((r) => Number(r[6]) > 0).length).toBeGreaterThan(rows.length / 2);
+    expect(rows.some((r) => Number(r[5]) > 0)).toBe(true); // GFLOP/s of the convolutions and matmuls
+    expect(await page.textContent('#peak-line')).toMatch(/measured peak: [\d.]+ GFLOP\/s \(vec4 FMA probe\), [\d.]+ GFLOP\/s \(spill-free FMA probe\), [\d.]+ GB\/s/);
     expect(ms.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(ms.filter((v) => v > 0).length).toBeGreaterThan(rows.length / 2);
     for (let i = 1; i < ms.length; i++) expect(ms[i - 1]!).toBeGreaterThanOrEqual(ms[i]!); // slowest first
@@ -237,11 +241,12 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     await page.click('#run-lab');
     await page.waitForSelector('#lab-table', { timeout: 180_000 });
     const rows = await page.locator('#lab-table tbody tr').evaluateAll((trs) => trs.map((tr) => ({ rung: tr.getAttribute('data-rung'), direction: tr.getAttribute('data-direction'), rel: tr.getAttribute('data-rel') })));
+    // Every rung of the package's ladder (the panel rung runs at SwiftShader's 4-lane subgroups).
     const rungs = [...new Set(rows.map((r) => r.rung))];
-    expect(rungs).toEqual(['naive', 'im2col', 'implicit']);
-    expect(rows).toHaveLength(9);
+    expect(rungs).toEqual(['naive', 'im2col', 'implicit', 'panel']);
+    expect(rows).toHaveLength(12);
     for (const r of rows) expect(Number(r.rel), `${r.rung} ${r.direction}`).toBeLessThanOrEqual(1e-4);
-    expect(await page.locator('#lab-table .ok').count()).toBe(9);
+    expect(await page.locator('#lab-table .ok').count()).toBe(12);
     // The drawing: hovering an output pixel lights its 3×3 window and its im2col row.
     await page.hover('#lab-picture .cell.out[data-oh="1"][data-ow="1"]');
     expect(await page.locator('#lab-picture .grid:not(.im2col) .cell.lit').count()).toBe(9 + 9); // 9 inputs + 9 weights
@@ -256,8 +261,10 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     // A grouped convolution: im2col and implicit say why they do not apply; naive still checks.
     await page.fill('#lab-groups', '2');
     await page.click('#run-lab');
-    await page.waitForFunction(() => document.querySelectorAll('#lab-table tbody tr').length === 5, null, { timeout: 180_000 });
-    expect(await page.textContent('#lab-table tr[data-rung="im2col"]')).toMatch(/not eligible: im2col runs only with groups = 1/);
+    await page.waitForFunction(() => document.querySelector('#lab-summary')?.textContent?.includes('w 32×8×3×3'), null, { polling: 200, timeout: 180_000 });
+    const grouped = await page.locator('#lab-table tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-rung'), tr.getAttribute('data-rel'), tr.textContent]));
+    expect(grouped.filter(([r]) => r === 'naive').every(([, rel]) => Number(rel) <= 1e-4)).toBe(true);
+    expect(grouped.filter(([r]) => r === 'im2col').every(([, , text]) => /not eligible: .*group/i.test(text!))).toBe(true);
     await page.fill('#lab-groups', '1');
   }, 240_000);
 

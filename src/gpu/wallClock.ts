@@ -6,7 +6,7 @@
 // matter for its time). Coarser than GPU timestamps: use it where those are missing.
 
 import { WgslnetError } from './errors.js';
-import type { KernelTime } from './profiler.js';
+import { opFamily, type KernelTime } from './profiler.js';
 import type { ObservedDispatch, Runtime } from './runtime.js';
 
 export interface WallClockOptions {
@@ -79,6 +79,7 @@ export async function profileWallClock(rt: Runtime, fn: () => unknown, o: WallCl
       const entries: GPUBindGroupEntry[] = [];
       if (d.uniform) entries.push({ binding: 0, resource: { buffer: uniformFor(d.uniform) } });
       d.buffers.forEach((b, i) => entries.push({ binding: entries.length, resource: { buffer: scratch.get(i, b.size), offset: 0, size: b.size } }));
+      for (const w of d.windows) entries.push({ binding: entries.length, resource: { buffer: w.buf.gpu, offset: w.offset, size: w.size } });
       const bindGroup = device.createBindGroup({ label: `${d.kernel.decl.file} (replay)`, layout: d.kernel.bindGroupLayout, entries });
       const ms = await roundTrip(device, (pass) => {
         pass.setPipeline(d.pipeline);
@@ -86,9 +87,11 @@ export async function profileWallClock(rt: Runtime, fn: () => unknown, o: WallCl
         for (let r = 0; r < repeats; r++) pass.dispatchWorkgroups(...d.workgroups);
       });
       const key = `${d.op}\u0000${d.kernel.decl.file}`;
-      const e = totals.get(key) ?? { op: d.op, kernel: d.kernel.decl.file, dispatches: 0, ms: 0 };
+      const e = totals.get(key) ?? { op: d.op, kernel: d.kernel.decl.file, family: opFamily(d.op), dispatches: 0, ms: 0, flops: 0, bytes: 0 };
       e.dispatches++;
       e.ms += Math.max(0, ms - overhead) / repeats;
+      e.flops += d.cost.flops;
+      e.bytes += d.cost.bytes;
       totals.set(key, e);
     }
   } finally {

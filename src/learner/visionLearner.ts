@@ -9,7 +9,7 @@ import { imagenetStats } from '../data/batchTransforms.js';
 import type { DataLoaders } from '../data/dataLoaders.js';
 import { VisionModel } from './head.js';
 import { Learner, type LearnerOptions } from './learner.js';
-import { exportLearner, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { exportLearner } from './checkpoint.js';
 import { lrFind, type LrFindOptions, type LrFindResult } from './lrFind.js';
 import { predictMany, type ImageSource, type Prediction } from './predict.js';
 
@@ -22,7 +22,7 @@ export class VisionLearner extends Learner {
   constructor(
     dls: DataLoaders,
     model: VisionModel,
-    readonly arch: string,
+    override readonly arch: string,
     opts: LearnerOptions,
   ) {
     super(dls, model, opts);
@@ -36,16 +36,6 @@ export class VisionLearner extends Learner {
   async predictMany(srcs: ImageSource[], bs?: number): Promise<Prediction[]> {
     await this.waitReady();
     return predictMany({ model: this.model, vocab: this.dls.vocab, itemTfms: this.dls.itemTfms, normalize: this.dls.batchTfms.normalize }, srcs, bs);
-  }
-
-  /** Weights and optimizer state, written atomically (fastai's learn.save). */
-  save(path: string): Promise<void> {
-    return saveCheckpoint(this, path);
-  }
-
-  /** Restores what save() wrote. */
-  load(path: string, opts: { withOpt?: boolean } = {}): Promise<void> {
-    return loadCheckpoint(this, path, opts.withOpt ?? true);
   }
 
   /** Weights, vocabulary and transforms for loadLearner (fastai's learn.export). */

@@ -1,22 +1,16 @@
-// The per-kernel table of a profile: calls, total time, share of the step, and, where the profiler
-// knows a kernel's FLOPs and bytes, GFLOP/s, GB/s and the fraction of the adapter's measured peak
-// (the larger of the two roofline fractions). Missing numbers stay null and print as "—".
+// The per-kernel table of a profile: calls, total time, share of the step, GFLOP/s and GB/s from
+// the FLOPs and bytes the profiler counts per kernel, and the fraction of the adapter's measured
+// peak: the larger of compute (against the higher of the two FMA probes, the truer ceiling) and
+// bandwidth (against the copy probe). A kernel that only moves data has no GFLOP/s ("—"); without
+// a measured peak the last column is "—" too.
 
+import type { Peak } from '../gpu/peak.js';
 import type { KernelTime } from '../gpu/profiler.js';
-
-/** The adapter's measured roofline: an FMA probe (GFLOP/s) and a copy probe (GB/s). */
-export interface Peak {
-  gflops: number;
-  gbps: number;
-}
-
-/** A KernelTime with the costs a profiler may attach (summed FLOPs and bytes, a kernel family). */
-type Costed = KernelTime & { flops?: number; bytes?: number; family?: string };
 
 export interface KernelRow {
   op: string;
   kernel: string;
-  family: string | null;
+  family: string;
   calls: number;
   ms: number;
   /** Fraction of the total time of all rows. */
@@ -29,16 +23,16 @@ export interface KernelRow {
 
 export function kernelRows(times: readonly KernelTime[], peak: Peak | null = null): KernelRow[] {
   const total = times.reduce((s, t) => s + t.ms, 0);
+  const peakGflops = peak ? Math.max(peak.gflops, peak.gflopsSpillFree) : 0;
   return times.map((t) => {
-    const c = t as Costed;
     const seconds = t.ms / 1000;
-    const gflops = c.flops !== undefined && seconds > 0 ? c.flops / seconds / 1e9 : null;
-    const gbps = c.bytes !== undefined && seconds > 0 ? c.bytes / seconds / 1e9 : null;
-    const fractions = peak ? [gflops !== null ? gflops / peak.gflops : null, gbps !== null ? gbps / peak.gbps : null].filter((f): f is number => f !== null) : [];
+    const gflops = t.flops > 0 && seconds > 0 ? t.flops / seconds / 1e9 : null;
+    const gbps = t.bytes > 0 && seconds > 0 ? t.bytes / seconds / 1e9 : null;
+    const fractions = peak ? [gflops !== null && peakGflops > 0 ? gflops / peakGflops : null, gbps !== null && peak.gbps > 0 ? gbps / peak.gbps : null].filter((f): f is number => f !== null) : [];
     return {
       op: t.op,
       kernel: t.kernel,
-      family: c.family ?? null,
+      family: t.family,
       calls: t.dispatches,
       ms: t.ms,
       share: total > 0 ? t.ms / total : 0,

@@ -1,7 +1,7 @@
 // The tools worker: the Profile tab's step profiles and the convolution lab's checked-then-timed
 // runs, on its own GPU device, so neither blocks the page. Also serves kernel sources.
 
-import { hasTimestamps, init, kernelFiles, kernelRows, kernelSource, profileStep, type StepProfileOptions } from 'wgslnet';
+import { hasTimestamps, init, kernelFiles, kernelRows, kernelSource, measurePeak, profileStep, type StepProfileOptions } from 'wgslnet';
 import { serve } from './workerHost.js';
 import { runLab, type LabRequest } from './lab/run.js';
 
@@ -29,11 +29,11 @@ serve({
     const e = await init(a.timestamps ? {} : { gpu: withoutTimestamps(gpu) });
     return { adapter: e.description, software: e.adapter.software, timestamps: hasTimestamps() };
   },
+  /** A step's profile with the adapter's peak (its probes run once, on the first profile). */
   async profile(o: StepProfileOptions) {
+    const peak = await measurePeak();
     const p = await profileStep(o);
-    // The adapter's peak (FMA and copy probes) and per-kernel FLOPs/bytes are not in the package
-    // yet: kernelRows leaves those columns null, and the table shows "—".
-    return { ...p, rows: kernelRows(p.kernels, null) };
+    return { ...p, peak, rows: kernelRows(p.kernels, peak) };
   },
   source: (file: string) => kernelSource(file),
   files: () => kernelFiles(),

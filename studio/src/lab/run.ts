@@ -1,10 +1,10 @@
 // The lab's experiment, in the tools worker: random inputs, the f64 reference for the forward and
-// both gradients, then every rung of the ladder — checked against the reference first, timed only
-// after (llm.c's "check, then time"). Times come from the GPU's timestamps where the adapter has
-// them (wall-clock replay otherwise) and name the kernels each direction ran.
+// both gradients, then every rung of the package's conv ladder (convLadder()) — each direction
+// checked against the reference first, timed only after (llm.c's "check, then time"). Times come
+// from the GPU's timestamps where the adapter has them (wall-clock replay otherwise) and name the
+// kernels each direction ran.
 
-import { convGeometry, convReference, hasTimestamps, manualSeed, profile, profileWallClock, randn, tidy, type ConvGeometry, type KernelTime, type Tensor } from 'wgslnet';
-import { convLadder } from './ladder.js';
+import { convGeometry, convLadder, convReference, hasTimestamps, manualSeed, profile, profileWallClock, randn, tidy, type ConvDirection, type ConvGeometry, type KernelTime, type Tensor } from 'wgslnet';
 
 export interface LabRequest {
   N: number;
@@ -22,7 +22,7 @@ export interface LabRequest {
   repeats?: number;
 }
 
-export type Direction = 'forward' | 'inputGrad' | 'weightGrad';
+export type Direction = ConvDirection;
 
 export interface DirectionResult {
   /** max |gpu − reference| */
@@ -39,8 +39,8 @@ export interface RungResult {
   name: string;
   title: string;
   doc: string;
-  eligible: true | string;
-  results: Partial<Record<Direction, DirectionResult>>;
+  /** Per direction: its checked and timed result, or why this rung cannot run it. */
+  results: Record<Direction, DirectionResult | { reason: string }>;
   error?: string;
 }
 
@@ -75,20 +75,16 @@ export async function runLab(r: LabRequest): Promise<LabResult> {
   const [x, w, b, dy] = [randn(xs), randn(ws), randn([r.K]), randn([g.N, g.O, g.OH, g.OW])] as Tensor[];
   const f64 = async (t: Tensor) => Float64Array.from(await t.toArray());
   const [x64, w64, b64, dy64] = [await f64(x!), await f64(w!), await f64(b!), await f64(dy!)];
-  const want: Record<Direction, Float64Array> = {
-    forward: convReference.conv2d(x64, xs, w64, ws, b64, args).data,
-    inputGrad: convReference.conv2dInputGrad(dy64, xs, w64, ws, args).data,
-    weightGrad: convReference.conv2dWeightGrad(dy64, x64, xs, ws, args).data,
-  };
+  const grads = convReference.conv2dGrads(x64, xs, w64, ws, dy64, args);
+  const want: Record<Direction, Float64Array> = { forward: convReference.conv2d(x64, xs, w64, ws, b64, args).data, inputGrad: grads.dx.data, weightGrad: grads.dw.data };
   const flops = 2 * g.N * g.O * g.OH * g.OW * (g.C / g.groups) * g.KH * g.KW;
   const timing = hasTimestamps() ? 'gpu' : 'wall';
   const repeats = r.repeats ?? 3;
   const rungs: RungResult[] = [];
   try {
     for (const rung of convLadder()) {
-      const out: RungResult = { name: rung.name, title: rung.title, doc: rung.doc, eligible: rung.eligible(g), results: {} };
+      const out: RungResult = { name: rung.name, title: rung.title, doc: rung.doc, results: {} as RungResult['results'] };
       rungs.push(out);
-      if (out.eligible !== true) continue;
       const run: Record<Direction, () => Tensor> = {
         forward: () => rung.forward(g, x!, w!, b!),
         inputGrad: () => rung.inputGrad(g, dy!, w!),
@@ -96,6 +92,11 @@ export async function runLab(r: LabRequest): Promise<LabResult> {
       };
       try {
         for (const d of ['forward', 'inputGrad', 'weightGrad'] as Direction[]) {
+          const eligible = rung.eligible(g, d);
+          if (eligible !== true) {
+            out.results[d] = { reason: eligible };
+            continue;
+          }
           const t = tidy(run[d]);
           const { maxAbs, rel } = compare(await t.toArray(), want[d]);
           t.dispose();

@@ -115,18 +115,23 @@ export function labTab(panel: HTMLElement, tools: () => Promise<{ client: Worker
 function resultsTable(res: LabResult, openSource: (file: string) => Promise<void>): HTMLTableElement {
   const rows: HTMLTableRowElement[] = [];
   for (const rung of res.rungs) {
-    const head = h('th', { rowspan: rung.eligible === true && !rung.error ? 3 : 1, class: 'rung' }, h('b', {}, rung.name), h('br'), h('small', {}, rung.title), h('br'), h('a', { href: `docs/convolution.html#${rung.doc}`, target: '_blank', class: 'doc-link' }, 'docs/convolution.md ↗'));
-    if (rung.eligible !== true || rung.error) {
-      rows.push(h('tr', { 'data-rung': rung.name }, head, h('td', { colspan: 6, class: rung.error ? 'error' : 'muted' }, rung.error ?? `not eligible: ${rung.eligible}`)));
+    const head = h('th', { rowspan: rung.error ? 1 : 3, class: 'rung' }, h('b', {}, rung.name), h('br'), h('small', {}, rung.title), h('br'), h('a', { href: `docs/convolution.html#${rung.doc}`, target: '_blank', class: 'doc-link' }, 'docs/convolution.md ↗'));
+    if (rung.error) {
+      rows.push(h('tr', { 'data-rung': rung.name }, head, h('td', { colspan: 6, class: 'error' }, rung.error)));
       continue;
     }
     DIRECTIONS.forEach(([d, label], i) => {
-      const x = rung.results[d]!;
+      const x = rung.results[d];
+      const first = i === 0 ? head : null;
+      if ('reason' in x) {
+        rows.push(h('tr', { 'data-rung': rung.name, 'data-direction': d, class: 'ineligible' }, first, h('td', {}, label), h('td', { colspan: 5, class: 'muted' }, `not eligible: ${x.reason}`)));
+        return;
+      }
       rows.push(
         h(
           'tr',
           { 'data-rung': rung.name, 'data-direction': d, 'data-rel': x.rel, class: x.ok ? '' : 'bad' },
-          i === 0 ? head : null,
+          first,
           h('td', {}, label),
           h('td', { class: 'num mono' }, x.maxAbs.toExponential(2)),
           h('td', { class: 'num mono rel' }, x.rel.toExponential(2)),

@@ -2,12 +2,12 @@
 // by kernel (GPU timestamps, or wall-clock replay without them), as a sortable table; a row opens
 // its kernel's WGSL source.
 
-import type { KernelRow, StepProfile } from 'wgslnet';
+import type { KernelRow, Peak, StepProfile } from 'wgslnet';
 import { FaultError, type WorkerClient } from '../rpc.js';
 import { field, fill, h, numberInput, select } from '../ui/dom.js';
 import { showSource } from '../ui/sourceView.js';
 
-type Profiled = StepProfile & { rows: KernelRow[] };
+type Profiled = StepProfile & { rows: KernelRow[]; peak: Peak };
 type Key = 'op' | 'kernel' | 'calls' | 'ms' | 'share' | 'gflops' | 'gbps' | 'peakFraction';
 
 const COLUMNS: [Key, string][] = [
@@ -97,7 +97,7 @@ export function profileTab(panel: HTMLElement, tools: () => Promise<{ client: Wo
 
   run.addEventListener('click', async () => {
     run.disabled = true;
-    fill(summary, h('p', { class: 'muted' }, 'Profiling: a warm-up step, a timed step, then the profiled step…'));
+    fill(summary, h('p', { class: 'muted' }, 'Profiling: the adapter’s peak (first time only), a warm-up step, a timed step, then the profiled step…'));
     try {
       const { client, timestamps } = await tools();
       fill(
@@ -113,7 +113,11 @@ export function profileTab(panel: HTMLElement, tools: () => Promise<{ client: Wo
         summary,
         h('p', { id: 'profile-line' }, `${last.arch}, ${last.bs} images of ${last.size}×${last.size}: one ${last.mode === 'train' ? 'training step' : 'forward pass'} takes ${last.stepMs.toFixed(1)} ms wall-clock; the kernels sum to ${total.toFixed(1)} ms (${last.timing === 'gpu' ? 'GPU timestamps' : 'wall-clock replay'}) over ${calls} dispatches of ${new Set(last.rows.map((r) => r.kernel)).size} kernel files.`),
         last.timing === 'gpu' ? h('p', { class: 'muted' }, 'Profiling gives every dispatch its own timestamped pass, which costs some drivers extra time, so the kernels can sum to more than the unprofiled step; read the shares.') : null,
-        h('p', { class: 'muted' }, 'GFLOP/s, GB/s and % of peak need each kernel’s FLOP and byte counts and the adapter’s measured peak (an FMA probe and a copy probe); the package does not report those yet, so they show “—”.'),
+        h(
+          'p',
+          { id: 'peak-line', class: 'muted' },
+          `This adapter’s measured peak: ${last.peak.gflops.toFixed(1)} GFLOP/s (vec4 FMA probe), ${last.peak.gflopsSpillFree.toFixed(1)} GFLOP/s (spill-free FMA probe), ${last.peak.gbps.toFixed(2)} GB/s (copy probe). GFLOP/s counts each kernel’s useful FLOPs (a kernel that only moves data has none: “—”); GB/s the bytes of the tensors it reads and writes; % of peak is the larger of the two against the higher FMA probe and the copy probe.`,
+        ),
       );
       draw();
     } catch (e) {

@@ -10,15 +10,15 @@ import {
   memoryFiles,
   parseSafetensors,
   Resize,
-  SmoothLoss,
   visionLearner,
   type InferenceLearner,
+  type Learner,
   type VisionLearner,
 } from 'wgslnet';
-import { InputError, Stopped } from '../faults.js';
+import { InputError } from '../faults.js';
 import { post, serve, WithTransfer } from '../workerHost.js';
 import { check, classCounts, dataLoaders, labels } from './data.js';
-import { hookSteps, tableOutput } from './hooks.js';
+import { FitReporter, LrFindReporter, noticesOnly } from './reporter.js';
 import type { Download, FitEnd, FitStart, Item, LabelReport, LabelRule, LoadedReport, LrFound, PredictionReport, Results, TrainOptions } from './protocol.js';
 
 const LAST_EPOCH = 'last-epoch.safetensors';
@@ -27,9 +27,8 @@ let learn: VisionLearner | null = null;
 /** A learner loaded from an exported file without data: it can predict only. */
 let inference: InferenceLearner | null = null;
 let opts: TrainOptions | null = null;
+/** Set by the page's Stop; cleared when a fit starts. */
 let stopRequested = false;
-/** Run state the hooks share: steps so far, the smoothed loss, and whether an epoch just ended. */
-const run = { step: 0, totalSteps: 0, smooth: new SmoothLoss(), epochEnded: false, epochs: 0, findingLr: false };
 
 function dropLearners(): void {
   learn?.dispose();
@@ -38,58 +37,28 @@ function dropLearners(): void {
   inference = null;
 }
 
-/** A fresh learner on the current data, its output routed to the page as table events. */
+/** A fresh learner on the current data; its notices (not its table) go to the page. */
 function newLearner(o: TrainOptions): VisionLearner {
   const dls = dataLoaders(o);
   manualSeed(o.seed);
-  const output = tableOutput({
-    header: (cols) => {
-      run.smooth = new SmoothLoss(); // each fit restarts the smoothing, as the table's train_loss does
-      post('table-header', cols);
-    },
-    row: (cells) => {
-      run.epochEnded = true;
-      run.epochs++;
-      post('table-row', { cells, step: run.step, validLoss: Number(cells[2]) });
-    },
-    notice: (text) => post('notice', text),
-  });
-  const l = visionLearner(dls, o.arch, { metrics: [errorRate], pretrained: o.pretrained ?? false, output });
-  hookSteps(l, {
-    before: async () => {
-      if (run.epochEnded) await snapshot(l);
-    },
-    after: (loss) => {
-      run.step++;
-      post(run.findingLr ? 'lr-step' : 'step', { step: run.step, totalSteps: run.totalSteps, loss, smooth: run.smooth.add(loss) });
-    },
-    stopRequested: () => stopRequested,
-  });
-  return l;
+  return visionLearner(dls, o.arch, { metrics: [errorRate], pretrained: o.pretrained ?? false, output: noticesOnly((text) => post('notice', text)) });
 }
 
-/** The weights after the last finished epoch, kept so they survive a lost device. */
-async function snapshot(l: VisionLearner): Promise<void> {
-  run.epochEnded = false;
-  await l.export(LAST_EPOCH);
-  post('snapshot', run.epochs);
+/** The weights after the last finished epoch (an exported learner), kept in case the device is lost. */
+async function snapshot(l: Learner, epochs: number): Promise<void> {
+  await (l as VisionLearner).export(LAST_EPOCH);
+  post('snapshot', epochs);
 }
 
 async function fit(l: VisionLearner, o: TrainOptions, epochs: number): Promise<FitEnd> {
   const perEpoch = l.dls.train.length;
-  Object.assign(run, { step: 0, totalSteps: (o.method === 'fineTune' ? epochs + 1 : epochs) * perEpoch, epochEnded: false, epochs: 0 });
+  const totalSteps = (o.method === 'fineTune' ? epochs + 1 : epochs) * perEpoch;
   stopRequested = false;
-  post('fit-start', { totalSteps: run.totalSteps, trainImages: l.dls.train.items.length, validImages: l.dls.valid.items.length, stepsPerEpoch: perEpoch } satisfies FitStart);
-  let stopped = false;
-  try {
-    if (o.method === 'fineTune') await l.fineTune(epochs, o.lr);
-    else await l.fitOneCycle(epochs, o.lr);
-  } catch (e) {
-    if (!(e instanceof Stopped)) throw e;
-    stopped = true;
-  }
-  if (run.epochEnded) await snapshot(l);
-  return { stopped, steps: run.step, epochs: run.epochs };
+  const reporter = new FitReporter({ totalSteps, stopRequested: () => stopRequested, snapshot });
+  post('fit-start', { totalSteps, trainImages: l.dls.train.items.length, validImages: l.dls.valid.items.length, stepsPerEpoch: perEpoch } satisfies FitStart);
+  if (o.method === 'fineTune') await l.fineTune(epochs, o.lr, { cbs: [reporter] });
+  else await l.fitOneCycle(epochs, o.lr, { cbs: [reporter] });
+  return { stopped: stopRequested, steps: reporter.steps, epochs: reporter.epochs };
 }
 
 function needLearner(): VisionLearner {
@@ -109,13 +78,10 @@ serve({
 
   async lrFind(a: { opts: TrainOptions; numIt: number }): Promise<LrFound> {
     const l = newLearner(a.opts);
-    stopRequested = false;
-    Object.assign(run, { step: 0, totalSteps: a.numIt, smooth: new SmoothLoss(), findingLr: true });
     try {
-      const r = await l.lrFind({ numIt: a.numIt });
+      const r = await l.withCbs([new LrFindReporter(a.numIt)], () => l.lrFind({ numIt: a.numIt }));
       return { lrs: r.lrs, losses: r.losses, valley: r.valley, minimum: r.minimum, steep: r.steep };
     } finally {
-      run.findingLr = false;
       l.dispose();
     }
   },
@@ -128,8 +94,10 @@ serve({
     return fit(learn, o, o.epochs);
   },
 
+  /** Ends the fit at the end of the current step (learn.stop()), keeping the weights. */
   stop() {
     stopRequested = true;
+    learn?.stop();
     return null;
   },
 

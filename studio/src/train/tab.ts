@@ -21,7 +21,7 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
     sampleSize: select('sample-size', [['250x10', '2,500 images, 10 classes'], ['50x10', '500 images, 10 classes'], ['20x3', '60 images, 3 classes (a quick run)']], '50x10'),
     dataStatus: h('div', { id: 'data-status', class: 'status' }, 'No images yet.'),
     classes: h('div', { id: 'classes', class: 'chips' }),
-    ruleRegex: h('input', { id: 'rule-regex', type: 'text', value: SAMPLE_RULE, size: 24, spellcheck: false }),
+    ruleRegex: h('input', { id: 'rule-pattern', type: 'text', value: SAMPLE_RULE, size: 24, spellcheck: false }),
     validPct: numberInput('valid-pct', 20, { min: 0, max: 90 }),
     seed: numberInput('seed', 42, { min: 0 }),
     arch: select('arch', ARCHS.map((a) => [a, a]), 'resnet18'),

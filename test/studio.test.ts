@@ -3,6 +3,7 @@
 // Each test saves a screenshot of its tab (to .cache/studio/, or to $STUDIO_SCREENSHOTS, e.g.
 // docs/studio, which the README shows). Smoke runs only: a few training steps at 32 px.
 
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,30 @@ describe('studio: faults in words', () => {
     expect(oomAdvice({ arch: 'resnet152', size: 224, bs: 64 })).toMatch(/batch size 32 \(now 64\), or image size 168 \(now 224\), or resnet101 instead of resnet152/);
     expect(oomAdvice({ arch: 'resnet18', size: 32, bs: 1 })).toMatch(/already the smallest setting/);
   });
+});
+
+describe('npm run studio', () => {
+  it('builds if needed, serves the site on 127.0.0.1 and prints the address', async () => {
+    const child = spawn(process.execPath, [join(root, 'studio/scripts/studio.mjs'), '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d;
+          const m = /^wgslnet studio: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`studio.mjs exited (${code}) before printing its address:\n${out}`)));
+      });
+      const html = await (await fetch(url)).text();
+      expect(html).toMatch(/<title>wgslnet studio<\/title>/);
+      const sample = (await (await fetch(`${url}sample/fashion/index.json`)).json()) as string[];
+      expect(sample).toHaveLength(2500);
+      expect((await fetch(`${url}docs/convolution.html`)).status).toBe(200);
+    } finally {
+      child.kill();
+    }
+  }, 120_000);
 });
 
 describe('studio (built site, Chromium on SwiftShader)', () => {
@@ -258,10 +283,13 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.locator('#lab-picture .cell.out[data-oh="1"][data-ow="1"]').dispatchEvent('mouseenter');
     await shot(page, 'lab');
-    // A grouped convolution: im2col and implicit say why they do not apply; naive still checks.
+    // A grouped convolution (small, to be quick): im2col says why it does not apply; naive checks.
+    await page.fill('#lab-n', '1');
+    await page.fill('#lab-h', '8');
+    await page.fill('#lab-w', '8');
     await page.fill('#lab-groups', '2');
     await page.click('#run-lab');
-    await page.waitForFunction(() => document.querySelector('#lab-summary')?.textContent?.includes('w 32×8×3×3'), null, { polling: 200, timeout: 180_000 });
+    await page.waitForFunction(() => document.querySelector('#lab-summary')?.textContent?.startsWith('x 1×16×8×8, w 32×8×3×3'), null, { polling: 200, timeout: 180_000 });
     const grouped = await page.locator('#lab-table tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-rung'), tr.getAttribute('data-rel'), tr.textContent]));
     expect(grouped.filter(([r]) => r === 'naive').every(([, rel]) => Number(rel) <= 1e-4)).toBe(true);
     expect(grouped.filter(([r]) => r === 'im2col').every(([, , text]) => /not eligible: .*group/i.test(text!))).toBe(true);

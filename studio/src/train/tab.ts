@@ -4,12 +4,12 @@
 
 import { FaultError, WorkerClient } from '../rpc.js';
 import { oomAdvice } from '../faults.js';
-import { byId, count, download, field, fill, h, numberInput, select } from '../ui/dom.js';
+import { byId, count, dropTarget, field, fill, h, numberInput, select } from '../ui/dom.js';
 import { lineChart } from '../ui/lineChart.js';
 import { fromDrop, fromInput, fromSample, type Picked } from './picker.js';
 import { FitView } from './progress.js';
-import type { DataReport, Download, FitEnd, FitStart, LabelReport, LabelRule, LoadedReport, LrFound, PredictionReport, Results, RowEvent, StepEvent, TrainOptions } from './protocol.js';
-import { confusionTable, predictionView, showBatchImage, topLosses } from './results.js';
+import type { DataReport, FitEnd, FitStart, LabelReport, LabelRule, LrFound, RowEvent, StepEvent, TrainOptions } from './protocol.js';
+import { afterSection } from './after.js';
 
 const ARCHS = ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152'];
 const SAMPLE_RULE = '^(.+)_\\d+\\.png$';
@@ -39,7 +39,7 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
     stop: h('button', { id: 'stop', disabled: true }, 'Stop'),
     message: h('div', { id: 'train-message', class: 'message', hidden: true }),
     notices: h('div', { id: 'notices', class: 'muted' }),
-    results: h('section', { id: 'results', hidden: true }),
+    results: h('section', { id: 'results' }),
   };
   const fit = new FitView();
   const rule = (kind: string) => h('input', { type: 'radio', name: 'rule', value: kind, id: `rule-${kind}`, checked: kind === 'folder' });
@@ -51,7 +51,6 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
   let trainedOpts: TrainOptions | null = null;
   /** Where the current model's training data came from. */
   let trainedOn: string | null = null;
-  const resultsNote = h('p', { id: 'results-note', class: 'message info', hidden: true });
 
   fill(
     panel,
@@ -106,14 +105,15 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
     busy = b;
     for (const el of [ui.train, ui.lrFind, byId('use-sample'), byId('pick-folder')] as HTMLButtonElement[]) el.disabled = b;
     ui.stop.disabled = !training;
-    panel.querySelectorAll<HTMLButtonElement>('#results button').forEach((x) => (x.disabled = b));
+    // One GPU job at a time in the worker: nothing in Results runs while a fit or a check does.
+    panel.querySelectorAll<HTMLButtonElement | HTMLInputElement>('#results button, #results input').forEach((x) => (x.disabled = b));
   };
   /** A failure in words: out of memory suggests a smaller setting; a lost device offers the last epoch's weights. */
   const fault = (e: unknown, during: string, o?: TrainOptions) => {
     const f = e instanceof FaultError ? e.fault : { kind: 'other' as const, message: String((e as Error)?.message ?? e) };
     if (f.kind === 'oom' && o) return say('error', oomAdvice(o), h('br'), h('small', { class: 'muted' }, f.message));
     if (f.kind === 'device-lost') {
-      const dl = h('button', { id: 'dl-after-loss', onclick: () => void fetchFile('last-epoch') }, `Download the weights of epoch ${lastEpochSaved}`);
+      const dl = h('button', { id: 'dl-after-loss', onclick: () => void after.fetchFile('last-epoch') }, `Download the weights after epoch ${lastEpochSaved}`);
       return say('error', `The GPU device was lost while ${during} (the driver reset, or the browser reclaimed the GPU). Reload the page to train again. `, lastEpochSaved ? dl : 'No epoch had finished, so there are no weights to save.', h('br'), h('small', { class: 'muted' }, f.message));
     }
     say('error', `${during[0]!.toUpperCase()}${during.slice(1)} failed: ${f.message}`);
@@ -123,10 +123,7 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
   const currentRule = (): LabelRule => (rules.regex.checked ? { kind: 'regex', pattern: ui.ruleRegex.value } : rules.pets.checked ? { kind: 'pets' } : { kind: 'folder' });
 
   async function usePicked(p: Picked): Promise<void> {
-    if (trainedOpts && !ui.results.hidden && trainedOn) {
-      fill(resultsNote, `These results, predictions and downloads are from the model trained on ${trainedOn}; train again to use the new data.`);
-      resultsNote.hidden = false;
-    }
+    if (trainedOpts && trainedOn) after.note(`These results, predictions and downloads are from the model trained on ${trainedOn}; train again to use the new data.`);
     picked = p;
     dataReady = false;
     fill(ui.classes);
@@ -280,8 +277,8 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
       if (r.stopped) say('info', `Stopped at the end of step ${r.steps}. The model keeps the weights it had then: predict, download, or continue below.`);
       trainedOpts = o;
       if (method === 'train') trainedOn = picked?.source ?? null;
-      resultsNote.hidden = true;
-      await showResults();
+      after.note(null);
+      await after.showResults();
     } catch (e) {
       fault(e, 'training', o);
     } finally {
@@ -302,116 +299,21 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
   });
 
   // ——— afterwards ———
-  const predictOut = h('div', { id: 'prediction', class: 'prediction' });
-  const predictInput = h('input', { id: 'predict-input', type: 'file', accept: 'image/*' });
-  const predictDrop = h('div', { id: 'predict-drop', class: 'drop-zone' }, 'Drop an image here to classify it, or ', predictInput);
-  const loadInput = h('input', { id: 'load-file', type: 'file', accept: '.safetensors' });
-  const continueSize = numberInput('continue-size', 128, { min: 8, max: 1024, step: 8 });
-  const continueEpochs = numberInput('continue-epochs', 1, { min: 1, max: 100 });
-  const resultsBody = h('div', { id: 'results-body' });
-  const loaded = h('p', { id: 'loaded', class: 'muted' });
-  const continueButton = h('button', { id: 'continue' }, 'Continue training');
-
-  async function predictFile(f: File): Promise<void> {
-    try {
-      const bytes = new Uint8Array(await f.arrayBuffer());
-      const p = await worker.call<PredictionReport>('predict', { bytes });
-      predictionView(predictOut, p, URL.createObjectURL(f), f.name);
-    } catch (e) {
-      fill(predictOut, h('span', { class: 'error' }, (e as Error).message));
-    }
-  }
-
-  async function fetchFile(what: Download): Promise<void> {
-    try {
-      const f = await worker.call<{ name: string; bytes: Uint8Array }>('download', what);
-      download(f.bytes, f.name);
-    } catch (e) {
-      fault(e, 'preparing the download');
-    }
-  }
-
-  async function showResults(): Promise<void> {
-    ui.results.hidden = false;
-    fill(resultsBody, h('p', { class: 'muted' }, 'Interpreting the validation set…'));
-    try {
-      const r = await worker.call<Results>('results');
-      fill(
-        resultsBody,
-        h('div', { class: 'results-grid' }, h('div', {}, confusionTable(r)), h('div', {}, h('h3', {}, 'Top losses'), topLosses(r)), h('div', {}, h('h3', {}, 'showBatch'), showBatchImage(r.batchPng))),
-      );
-    } catch (e) {
-      fill(resultsBody, h('p', { class: 'error' }, `Interpretation failed: ${(e as Error).message}`));
-    }
-  }
-
-  fill(
-    ui.results,
-    h('h2', {}, '4. Results'),
-    resultsNote,
-    resultsBody,
-    h('h3', {}, 'Predict'),
-    predictDrop,
-    predictOut,
-    h('h3', {}, 'Save'),
-    h(
-      'div',
-      { class: 'row downloads' },
-      h('button', { id: 'dl-learner', onclick: () => void fetchFile('learner') }, 'Exported learner'),
-      h('small', { class: 'muted' }, 'weights + class names + transforms: loadLearner(), wgslnet predict, PyTorch’s safetensors.load_file'),
-    ),
-    h('div', { class: 'row downloads' }, h('button', { id: 'dl-body', onclick: () => void fetchFile('body') }, 'Body weights'), h('small', { class: 'muted' }, 'torchvision names: torchvision’s load_state_dict(strict=False), or pretrained= here')),
-    h('div', { class: 'row downloads' }, h('button', { id: 'dl-checkpoint', onclick: () => void fetchFile('checkpoint') }, 'Checkpoint'), h('small', { class: 'muted' }, 'weights + optimizer state: load it below (or learn.load) to continue training')),
-    h('div', { class: 'row downloads' }, h('button', { id: 'dl-last-epoch', onclick: () => void fetchFile('last-epoch') }, 'Last finished epoch'), h('small', { class: 'muted', id: 'dl-last-epoch-label' }, 'exported learner as of the last finished epoch')),
-    h('h3', {}, 'Continue'),
-    h('div', { class: 'row' }, field('load a checkpoint or exported learner', loadInput), loaded),
-    h('div', { class: 'row' }, field('epochs', continueEpochs), field('at image size', continueSize), continueButton, h('small', { class: 'muted' }, 'a larger size than before is fastai’s progressive resizing')),
-  );
-  dropTarget(predictDrop, async (dt) => {
-    const f = dt.files[0];
-    if (f) await predictFile(f);
+  const after = afterSection({
+    worker,
+    say,
+    quiet,
+    fault,
+    isBusy: () => busy,
+    setBusy,
+    dataOptions: async () => (picked && dataReady ? readOptions() : null),
+    onLoaded: (o) => (trainedOpts = o),
+    continueFit: async (epochs, size) => {
+      if (!trainedOpts) return say('error', 'Train a model (or load a checkpoint with matching data) first.');
+      const lr = Number(ui.lr.value);
+      const o = { ...trainedOpts, size, lr, method: ui.method.value as TrainOptions['method'] };
+      await runFit('continue', { epochs, size, lr, method: o.method }, o);
+    },
   });
-  predictInput.addEventListener('change', () => predictInput.files?.[0] && void predictFile(predictInput.files[0]));
-
-  loadInput.addEventListener('change', async () => {
-    const f = loadInput.files?.[0];
-    if (!f || busy) return;
-    const o = picked && dataReady ? await readOptions() : null;
-    setBusy(true);
-    try {
-      const r = await worker.call<LoadedReport>('load', { bytes: new Uint8Array(await f.arrayBuffer()), name: f.name, opts: o && { ...o, pretrained: null } });
-      ui.results.hidden = false;
-      loaded.textContent = `Loaded ${f.name}: ${r.kind === 'checkpoint' ? 'a checkpoint' : 'an exported learner'} of ${r.arch}${r.vocab ? ` with classes ${r.vocab.join(', ')}` : ''}. ${r.trainable ? 'Continue training below, or predict.' : 'It can predict; load matching data to continue training.'}`;
-      if (r.trainable && o) trainedOpts = { ...o, arch: r.arch };
-      quiet();
-    } catch (e) {
-      fault(e, `loading ${f.name}`);
-    } finally {
-      setBusy(false);
-    }
-  });
-
-  continueButton.addEventListener('click', async () => {
-    if (!trainedOpts || busy) return say('error', 'Train a model (or load a checkpoint with matching data) first.');
-    const size = Number(continueSize.value);
-    const epochs = Number(continueEpochs.value);
-    if (!Number.isInteger(size) || size < 8 || !Number.isInteger(epochs) || epochs < 1) return say('error', 'Continue needs a whole number of epochs ≥ 1 and an image size ≥ 8.');
-    const lr = Number(ui.lr.value);
-    const o = { ...trainedOpts, size, lr, method: ui.method.value as TrainOptions['method'] };
-    await runFit('continue', { epochs, size, lr, method: o.method }, o);
-  });
-}
-
-/** Highlights el while something is dragged over it, and hands a drop to `f`. */
-function dropTarget(el: HTMLElement, f: (dt: DataTransfer) => Promise<void>): void {
-  el.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    el.classList.add('over');
-  });
-  el.addEventListener('dragleave', () => el.classList.remove('over'));
-  el.addEventListener('drop', (e) => {
-    e.preventDefault();
-    el.classList.remove('over');
-    if (e.dataTransfer) void f(e.dataTransfer);
-  });
+  fill(ui.results, ...after.children);
 }

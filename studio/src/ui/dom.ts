@@ -67,3 +67,17 @@ export function download(bytes: Uint8Array, name: string, type = 'application/oc
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** Highlights el while something is dragged over it, and hands a drop to `f`. */
+export function dropTarget(el: HTMLElement, f: (dt: DataTransfer) => Promise<void>): void {
+  el.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    el.classList.add('over');
+  });
+  el.addEventListener('dragleave', () => el.classList.remove('over'));
+  el.addEventListener('drop', (e) => {
+    e.preventDefault();
+    el.classList.remove('over');
+    if (e.dataTransfer) void f(e.dataTransfer);
+  });
+}

@@ -4,12 +4,13 @@
 // docs/studio, which the README shows). Smoke runs only: a few training steps at 32 px.
 
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, launchChromium } from '../scripts/chromium.mjs';
 import { build } from 'vite';
 import { init, loadLearner } from '../src/node/index.js';
 import { classify, oomAdvice } from '../studio/src/faults.js';
@@ -17,11 +18,10 @@ import { GpuError } from '../src/gpu/errors.js';
 import { SAMPLE } from './helpers/fashion.js';
 import { serveStatic } from './helpers/staticServer.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = process.env.STUDIO_SCREENSHOTS ? join(root, process.env.STUDIO_SCREENSHOTS) : join(root, '.cache/studio');
-const BASE_FLAGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
-const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'];
+/** The harness's flags without the three that turn on WebGPU (Chromium on Linux has none without them). */
+const NO_WEBGPU_ARGS = CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader/.test(a));
 
 let site: { url: string; close: () => Promise<void> };
 let browser: Browser;
@@ -37,11 +37,10 @@ async function shot(p: Page, name: string, until?: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`npm run setup\` (installs Debian's chromium as root).`);
   const outDir = mkdtempSync(join(tmpdir(), 'wgslnet-studio-'));
   await build({ configFile: join(root, 'studio/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   site = await serveStatic(outDir);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_FLAGS, ...WEBGPU_FLAGS] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.goto(site.url);
@@ -313,7 +312,8 @@ describe('studio (built site, Chromium on SwiftShader)', () => {
   }, 240_000);
 
   it('a browser without WebGPU gets one paragraph saying why and what to do', async () => {
-    const plain = await chromium.launch({ executablePath: CHROMIUM, args: BASE_FLAGS });
+    expect(NO_WEBGPU_ARGS).toHaveLength(CHROMIUM_ARGS.length - 3);
+    const plain = await chromium.launch({ executablePath: CHROMIUM, args: NO_WEBGPU_ARGS });
     try {
       const p = await plain.newPage({ viewport: { width: 1280, height: 600 } });
       await p.goto(site.url);

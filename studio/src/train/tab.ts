@@ -270,9 +270,11 @@ export function trainTab(panel: HTMLElement, worker: WorkerClient): void {
   async function runFit(method: 'train' | 'continue', args: unknown, o: TrainOptions): Promise<void> {
     setBusy(true, true);
     quiet();
+    fill(ui.notices);
+    if (trainedOpts) after.note(`Training${method === 'continue' ? ' on' : ' a new model'}: the results below are from before, until this fit ends.`);
     continuing = method === 'continue';
     try {
-      const r = await worker.call<FitEnd>(method, args, o.pretrained && method === 'train' ? [o.pretrained.slice().buffer] : []);
+      const r = await worker.call<FitEnd>(method, args);
       fit.finish(r.stopped ? `Stopped after step ${r.steps}; the weights are kept (${r.epochs} full epoch${r.epochs === 1 ? '' : 's'}).` : `Done: ${r.steps} steps.`, r.stopped);
       if (r.stopped) say('info', `Stopped at the end of step ${r.steps}. The model keeps the weights it had then: predict, download, or continue below.`);
       trainedOpts = o;

@@ -117,6 +117,7 @@ serve({
     const right = confusion.reduce((s, row, i) => s + row[i]!, 0);
     await l.dls.showBatch({ path: 'batch.png', maxN: 9 });
     const batchPng = memoryFiles.get('batch.png')!;
+    memoryFiles.delete('batch.png');
     const r: Results = { vocab: l.dls.vocab, confusion, top: interp.topLosses(9), batchPng, errorRate: n ? 1 - right / n : NaN };
     return new WithTransfer(r, []);
   },
@@ -140,7 +141,9 @@ serve({
       else if (what === 'checkpoint') await l.save(name);
       else await l.model.body.saveSafetensors(name);
     }
-    const bytes = memoryFiles.get(name)!.slice();
+    // Handed over, not kept: only the last epoch's weights stay in the worker (for a lost device).
+    const bytes = what === 'last-epoch' ? memoryFiles.get(name)!.slice() : memoryFiles.get(name)!;
+    if (what !== 'last-epoch') memoryFiles.delete(name);
     return new WithTransfer({ name, bytes }, [bytes.buffer]);
   },
 
@@ -156,10 +159,14 @@ serve({
     }
     const arch = meta.arch ?? 'resnet18';
     const vocab: string[] | null = kind === 'learner' ? JSON.parse(meta.vocab ?? '[]') : null;
-    memoryFiles.set(a.name, a.bytes);
     if (kind === 'learner' && !a.opts) {
       dropLearners();
-      inference = await loadLearner(a.name);
+      memoryFiles.set(a.name, a.bytes); // loadLearner reads a path; in a page, paths are read from memoryFiles first
+      try {
+        inference = await loadLearner(a.name);
+      } finally {
+        memoryFiles.delete(a.name);
+      }
       return { kind, arch, vocab, trainable: false };
     }
     if (!a.opts) throw new InputError(`${a.name} is a checkpoint: load the data it was trained on first (it holds no class names).`);
@@ -173,8 +180,14 @@ serve({
     dropLearners();
     opts = o;
     learn = newLearner(o);
-    if (kind === 'checkpoint') await learn.load(a.name);
-    else {
+    if (kind === 'checkpoint') {
+      memoryFiles.set(a.name, a.bytes); // learn.load reads a path; in a page, paths are read from memoryFiles first
+      try {
+        await learn.load(a.name);
+      } finally {
+        memoryFiles.delete(a.name);
+      }
+    } else {
       await learn.model.loadSafetensors(a.bytes);
       learn.unfreeze();
     }

@@ -1,8 +1,9 @@
-// The wgslnet command: train, predict and lr-find on a folder of images, from the shell.
+// The wgslnet command: train, predict, lr-find, convert and profile, from the shell.
 //   wgslnet train <folder> [--arch resnet18] [--label folder|upper|re:<regex>] [--size 64] …
 //   wgslnet predict <model.safetensors> <image…>
 //   wgslnet lr-find <folder> [same data options] [--plot lr_find.png]
 //   wgslnet convert <in.pth> <out.safetensors>
+//   wgslnet profile [--arch resnet18 --size 64 --bs 16] [--forward] [--wall-clock]
 // Bad input gets one line on stderr and exit status 1; a bad command line, the usage and status 2.
 
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { init, manualSeed } from '../node/index.js';
 import { loadData, type DataArgs } from './data.js';
 import { convertPth, CONVERT_HELP } from './convert.js';
 import { takePretrainedArg } from './pretrainedArg.js';
+import { profileCommand } from './profile.js';
 
 const DATA_HELP = `  --label folder|upper|re:<regex>  how to label: parent folder (default), Pets' upper-case
                                    first letter, or a regex's first capture group on the file name
@@ -47,9 +49,17 @@ Runs fastai's learning-rate finder and prints the suggestions (valley, minimum, 
   --num-it <n>         steps to try (default 100)
 ${DATA_HELP}`,
   convert: CONVERT_HELP,
+  profile: `usage: wgslnet profile [options]
+Profiles one training step (forward, backward, Adam) of a ResNet on random images, kernel by
+kernel, on the GPU's timestamps (wall-clock replay where the adapter lacks them).
+  --arch <name>        ${Object.keys(ARCHS).join(' | ')} (default resnet18)
+  --size <px>          image side (default 64)
+  --bs <n>             batch size (default 16)
+  --forward            profile a forward pass in evaluation mode instead of a training step
+  --wall-clock         time by replaying each kernel on the host's clock, even with timestamps`,
 };
 const USAGE = `usage: wgslnet <command> [options]   (wgslnet <command> --help for details)
-commands: train, predict, lr-find, convert`;
+commands: train, predict, lr-find, convert, profile`;
 
 class UsageError extends Error {}
 
@@ -75,6 +85,8 @@ const OPTIONS = {
   'num-it': { type: 'string' },
   aug: { type: 'boolean' },
   'skip-bad': { type: 'boolean' },
+  forward: { type: 'boolean' },
+  'wall-clock': { type: 'boolean' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
@@ -106,6 +118,19 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'convert') {
       if (positionals.length !== 2) throw new UsageError(`needs an input .pth and an output .safetensors, got ${positionals.length} arguments`);
       for (const line of await convertPth(positionals[0]!, positionals[1]!)) console.log(line);
+      return 0;
+    }
+    if (command === 'profile') {
+      if (positionals.length) throw new UsageError(`takes no positional arguments, got ${positionals.join(' ')}`);
+      const arch = values.arch ?? 'resnet18';
+      if (!ARCHS[arch]) throw new UsageError(`--arch must be one of ${Object.keys(ARCHS).join(', ')}, got '${arch}'`);
+      await profileCommand({
+        arch,
+        size: num(values.size, 'size', 64, true),
+        bs: num(values.bs, 'bs', 16, true),
+        mode: values.forward ? 'forward' : 'train',
+        timing: values['wall-clock'] ? 'wall' : undefined,
+      });
       return 0;
     }
     if (command === 'predict') {

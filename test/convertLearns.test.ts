@@ -18,7 +18,7 @@ async function validError(items: { image: RgbImage; label: string }[], squish = 
   const named = items.map((it, i) => ({ name: `${it.label}/${i}`, ...it }));
   const dls = ImageDataLoaders.fromImages(named, { validPct: 0.2, seed: 42, bs: 8, itemTfms: [Resize(28, { method: squish ? 'squish' : 'crop' })] });
   const lines: string[] = [];
-  const learn = visionLearner(dls, 'resnet18', { metrics: [errorRate], output: { line: (s) => lines.push(s), status: () => {} } });
+  const learn = visionLearner(dls, 'resnet18', { metrics: [errorRate], pretrained: false, output: { line: (s) => lines.push(s), status: () => {} } });
   await learn.fineTune(2);
   console.log(lines.join('\n'));
   const error = learn.history.values.at(-1)![3]!;

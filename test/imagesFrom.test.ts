@@ -171,7 +171,9 @@ describe('the library: images in memory, straight into DataLoaders', () => {
     await setupGpu();
     const dir = soundFolder();
     const before = tree(dir);
-    const items = await imagesFrom('sound', dir, { sound: { nMels: 24, duration: 0.25 }, chunk: 4 });
+    const progress: [number, number][] = [];
+    const items = await imagesFrom('sound', dir, { sound: { nMels: 24, duration: 0.25 }, chunk: 4, onProgress: (done, total) => progress.push([done, total]) });
+    expect(progress).toEqual([[4, 6], [6, 6]]); // what the CLI's progress bar shows
     expect(items.map((i) => [i.name, i.label])).toEqual([
       ['high/a.png', 'high'], ['high/b.png', 'high'], ['high/c.png', 'high'], ['low/a.png', 'low'], ['low/b.png', 'low'], ['low/c.png', 'low'],
     ]);

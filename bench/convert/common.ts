@@ -57,7 +57,7 @@ export async function train(items: Item[], o: TrainOptions): Promise<{ error: nu
   const dls = ImageDataLoaders.fromImages(items, { splitter: o.splitter, bs: o.bs, seed: o.seed });
   const [train, valid] = [dls.train.items.length, dls.valid.items.length];
   console.log(`${train} training and ${valid} validation images, ${dls.c} classes (chance error ${(1 - 1 / dls.c).toFixed(3)}); resnet18 from random weights, fitOneCycle(${o.epochs}, ${o.lr}), bs ${o.bs}; load average ${load()}`);
-  const learn = visionLearner(dls, 'resnet18', { metrics: [errorRate] });
+  const learn = visionLearner(dls, 'resnet18', { metrics: [errorRate], pretrained: false }); // none can be downloaded here
   const t0 = performance.now();
   await learn.fitOneCycle(o.epochs, o.lr);
   const seconds = (performance.now() - t0) / 1000;

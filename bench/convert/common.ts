@@ -3,7 +3,7 @@
 // on both sides, and the training run through the ordinary learner, with fastai's table.
 
 import { loadavg } from 'node:os';
-import { errorRate, ImageDataLoaders, manualSeed, visionLearner, type RgbImage, type Splitter } from '../../src/node/index.js';
+import { ClassificationInterpretation, errorRate, ImageDataLoaders, manualSeed, visionLearner, type RgbImage, type Splitter } from '../../src/node/index.js';
 import { imageGrid } from '../../src/plot/canvas.js';
 import { Rng } from '../../src/tensor/random.js';
 
@@ -18,10 +18,14 @@ export interface Item {
 
 export const load = () => loadavg().map((v) => v.toFixed(2)).join(' ');
 
-/** `perClass` examples of each class (the first ones, in item order), one row per class. */
+/** `perClass` examples of each class, evenly spaced through its items (so from many groups), one row per class. */
 export async function exampleGrid(items: Item[], perClass: number, path: string, cell = 64): Promise<void> {
   const classes = [...new Set(items.map((i) => i.label))].sort();
-  const cells = classes.flatMap((c) => items.filter((i) => i.label === c).slice(0, perClass).map((i) => ({ image: i.image, lines: [c, i.group.slice(0, 18)] })));
+  const cells = classes.flatMap((c) => {
+    const of = items.filter((i) => i.label === c);
+    const picked = Array.from({ length: Math.min(perClass, of.length) }, (_, k) => of[Math.floor((k * of.length) / Math.min(perClass, of.length))]!);
+    return picked.map((i) => ({ image: i.image, lines: [c, i.group.slice(0, 18)] }));
+  });
   await imageGrid(cells, perClass, cell).save(path);
   console.log(`examples: ${path} (${classes.length} rows of ${perClass})`);
 }
@@ -62,6 +66,8 @@ export async function train(items: Item[], o: TrainOptions): Promise<{ error: nu
   await learn.fitOneCycle(o.epochs, o.lr);
   const seconds = (performance.now() - t0) / 1000;
   const error = learn.history.values.at(-1)![3]!;
+  const confused = (await ClassificationInterpretation.fromLearner(learn)).mostConfused().slice(0, 4);
+  if (confused.length) console.log(`most confused (actual → predicted, count): ${confused.map(([a, p, n]) => `${a} → ${p} ${n}`).join(', ')}`);
   learn.dispose();
   return { error, seconds, train, valid, classes: dls.c };
 }

@@ -18,73 +18,58 @@ const out = values.out ?? 'bench/out';
 const PER_PACKAGE = 6; // so a few big packages cannot fill a class
 
 const magic = (bytes: number[]) => (b: Uint8Array) => bytes.every((v, i) => b[i] === v);
-const KINDS: { label: string; dirs: string[]; name: RegExp; check?: (b: Uint8Array) => boolean }[] = [
-  { label: 'elf_shared_object', dirs: ['/usr/lib/x86_64-linux-gnu', '/usr/lib'], name: /\.so(\.\d+)*$/, check: magic([0x7f, 0x45, 0x4c, 0x46]) },
-  { label: 'gzip_doc', dirs: ['/usr/share/doc'], name: /\.gz$/, check: magic([0x1f, 0x8b]) },
-  { label: 'png_icon', dirs: ['/usr/share/icons', '/usr/share/pixmaps'], name: /\.png$/, check: magic([0x89, 0x50, 0x4e, 0x47]) },
-  { label: 'mo_catalogue', dirs: ['/usr/share/locale'], name: /\.mo$/ },
-  { label: 'perl_module', dirs: ['/usr/share/perl', '/usr/share/perl5', '/usr/lib/x86_64-linux-gnu/perl', '/usr/lib/x86_64-linux-gnu/perl5', '/usr/lib/x86_64-linux-gnu/perl-base'], name: /\.pm$/ },
-  { label: 'python_source', dirs: ['/usr/lib/python3', '/usr/lib/python3.11'], name: /\.py$/ },
-  { label: 'c_header', dirs: ['/usr/include'], name: /\.h$/ },
+/** Each kind: which of dpkg's files it takes (by path), and the magic bytes they must start with. */
+const KINDS: { label: string; path: RegExp; check?: (b: Uint8Array) => boolean }[] = [
+  { label: 'elf_shared_object', path: /\.so(\.\d+)*$/, check: magic([0x7f, 0x45, 0x4c, 0x46]) },
+  { label: 'gzip_doc', path: /^\/usr\/share\/doc\/.*\.gz$/, check: magic([0x1f, 0x8b]) },
+  { label: 'png_image', path: /\.png$/, check: magic([0x89, 0x50, 0x4e, 0x47]) },
+  { label: 'mo_catalogue', path: /\.mo$/, check: (b) => magic([0xde, 0x12, 0x04, 0x95])(b) || magic([0x95, 0x04, 0x12, 0xde])(b) },
+  { label: 'perl_module', path: /\.pm$/ },
+  { label: 'python_source', path: /\.py$/ },
+  { label: 'c_header', path: /^\/usr\/include\/.*\.h$/ },
 ];
 
-/** path → package, from dpkg's file lists. */
-function packageOfFiles(): Map<string, string> {
-  const owner = new Map<string, string>();
+/** package → its files, from dpkg's file lists (what dpkg -S reads). */
+function dpkgFiles(): Map<string, string[]> {
+  const files = new Map<string, string[]>();
   const dir = '/var/lib/dpkg/info';
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.list'))) {
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.list')).sort()) {
     const pkg = f.slice(0, -5).replace(/:.*$/, '');
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) if (line) owner.set(line, pkg);
+    files.set(pkg, [...(files.get(pkg) ?? []), ...readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean)]);
   }
-  return owner;
+  return files;
 }
 
-function walk(dir: string, re: RegExp, out: string[]): void {
-  let entries;
+/** A regular file (not a link, not a folder) of 64 B to 4 MB. */
+function usable(path: string): boolean {
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    const st = lstatSync(path);
+    return st.isFile() && st.size >= 64 && st.size <= 4 << 20;
   } catch {
-    return;
-  }
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, re, out);
-    else if (e.isFile() && re.test(e.name)) out.push(p);
+    return false;
   }
 }
 
 const t0 = performance.now();
-const owner = packageOfFiles();
+const owned = dpkgFiles();
 const rng = new Rng(2011);
 const items: Item[] = [];
-const seen = new Set<string>();
 for (const kind of KINDS) {
-  const files: string[] = [];
-  for (const d of kind.dirs) walk(d, kind.name, files);
-  // Group by package; only regular files dpkg knows, 64 B to 4 MB.
-  const byPkg = new Map<string, string[]>();
-  for (const f of files.sort()) {
-    const pkg = owner.get(f);
-    if (!pkg || seen.has(f)) continue;
-    const size = lstatSync(f).size;
-    if (size < 64 || size > 4 << 20) continue;
-    byPkg.set(pkg, [...(byPkg.get(pkg) ?? []), f]);
-  }
-  const pkgs = [...byPkg.keys()].sort();
+  const pkgs = [...owned.keys()].filter((p) => owned.get(p)!.some((f) => kind.path.test(f)));
   for (let i = pkgs.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     [pkgs[i], pkgs[j]] = [pkgs[j]!, pkgs[i]!];
   }
   let taken = 0;
   for (const pkg of pkgs) {
-    const list = byPkg.get(pkg)!;
-    for (let k = 0; k < PER_PACKAGE && list.length && taken < perClass; k++) {
+    const list = owned.get(pkg)!.filter((f) => kind.path.test(f) && usable(f));
+    for (let k = 0; k < PER_PACKAGE && list.length && taken < perClass; ) {
       const f = list.splice(rng.int(list.length), 1)[0]!;
       const bytes = readFileSync(f);
       if (kind.check && !kind.check(bytes)) continue;
-      seen.add(f);
       items.push({ name: `${kind.label}${f}`, image: bytesImage(bytes, f, { size: 64 }), label: kind.label, group: pkg });
       taken++;
+      k++;
     }
     if (taken >= perClass) break;
   }

@@ -167,6 +167,17 @@ describe('wgslnet images-from: bad input gets one line naming it, and leaves the
 });
 
 describe('the library: images in memory, straight into DataLoaders', () => {
+  it('a size the series cannot give is named by file (folders) or by table (CSV)', async () => {
+    await setupGpu();
+    const dir = tempDir();
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(join(dir, 'a', 'long.txt'), Array.from({ length: 50 }, (_, i) => i).join(' '));
+    writeFileSync(join(dir, 'a', 'short.txt'), '1 2 3 4 5 6 7 8 9 10');
+    await expect(imagesFrom('series', dir, { series: { size: 20 } })).rejects.toThrow(/short\.txt: image size 20 must be an integer from 1 to 10 \(the series length\), as in pyts$/);
+    writeFileSync(join(dir, 't.csv'), 'label,a,b,c\nx,1,2,3\n');
+    await expect(imagesFrom('series', join(dir, 't.csv'), { series: { methods: ['rp'], dimension: 2, size: 3 } })).rejects.toThrow(/t\.csv: image size 3 must be an integer from 1 to 2 \(the number of trajectories\)/);
+  });
+
   it('imagesFrom → ImageDataLoaders.fromImages writes no file', async () => {
     await setupGpu();
     const dir = soundFolder();

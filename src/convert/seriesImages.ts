@@ -57,20 +57,22 @@ function valueRange(method: SeriesMethod, field: Float32Array, o: SeriesImageOpt
   return [0, max || 1]; // unthresholded distances: 0 black, this plot's largest white
 }
 
-function check(series: ArrayLike<number>[], method: SeriesMethod, o: SeriesImageOptions): { n: number; size: number; trajectories: number } {
+/**
+ * The image size of `method` for a series of length n (and its trajectory count), or an error
+ * saying why the options do not fit it; `name` (a file, a CSV line) starts the message.
+ */
+export function seriesImageSize(n: number, method: SeriesMethod, o: SeriesImageOptions = {}, name = 'series'): { size: number; trajectories: number } {
   if (!SERIES_METHODS.includes(method)) throw new WgslnetError(`series image method must be one of ${SERIES_METHODS.join(', ')}, got '${method}'`);
-  const n = series[0]!.length;
-  if (series.some((s) => s.length !== n)) throw new WgslnetError('seriesFields: every series of one call must have the same length');
   const dimension = o.dimension ?? 1;
   const delay = o.delay ?? 1;
   if (!Number.isInteger(dimension) || !Number.isInteger(delay) || dimension < 1 || delay < 1) throw new WgslnetError(`rp: dimension and delay must be positive integers, got ${dimension}, ${delay}`);
   const trajectories = method === 'rp' ? n - (dimension - 1) * delay : n;
-  if (trajectories < 1) throw new WgslnetError(`rp: a series of ${n} values has no trajectory of dimension ${dimension} and delay ${delay}`);
+  if (trajectories < 1) throw new WgslnetError(`${name}: ${n} values make no trajectory of dimension ${dimension} and delay ${delay}`);
   const size = o.size ?? trajectories;
   if (!Number.isInteger(size) || size < 1 || size > trajectories) {
-    throw new WgslnetError(`image size ${size} must be an integer from 1 to ${trajectories} (${method === 'rp' ? 'the number of trajectories' : 'the series length'}), as in pyts`);
+    throw new WgslnetError(`${name}: image size ${size} must be an integer from 1 to ${trajectories} (${method === 'rp' ? 'the number of trajectories' : 'the series length'}), as in pyts`);
   }
-  return { n, size, trajectories };
+  return { size, trajectories };
 }
 
 /**
@@ -79,7 +81,9 @@ function check(series: ArrayLike<number>[], method: SeriesMethod, o: SeriesImage
  */
 export async function seriesFields(series: ArrayLike<number>[], method: SeriesMethod, o: SeriesImageOptions = {}): Promise<Float32Array[]> {
   if (!series.length) return [];
-  const { n, size, trajectories } = check(series, method, o);
+  const n = series[0]!.length;
+  if (series.some((s) => s.length !== n)) throw new WgslnetError('seriesFields: every series of one call must have the same length');
+  const { size, trajectories } = seriesImageSize(n, method, o);
   const count = series.length;
   const flat = (rows: ArrayLike<number>[]) => {
     const out = new Float32Array(rows.length * rows[0]!.length);

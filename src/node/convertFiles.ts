@@ -9,7 +9,7 @@ import { basename, extname, join, relative, sep } from 'node:path';
 import { WgslnetError } from '../gpu/errors.js';
 import { resize, type RgbImage } from '../data/image.js';
 import { bytesImage, type BytesImageOptions } from '../convert/bytes.js';
-import { seriesImages, type SeriesImageOptions } from '../convert/seriesImages.js';
+import { seriesImages, seriesImageSize, type SeriesImageOptions } from '../convert/seriesImages.js';
 import { parseSeriesCsv, parseSeriesFile } from '../convert/seriesText.js';
 import { prepareSound, signalImages, type SoundImageOptions } from '../convert/sound.js';
 
@@ -106,7 +106,7 @@ export async function* convertInputs(kind: ConvertKind, input: string, o: Conver
     } else if (kind === 'sound') {
       made.push(...(await soundChunk(part, o)));
     } else {
-      const series = part.map((f) => attempt(o, f.path, () => parseSeriesFile(new TextDecoder().decode(read(f.path)), f.path)));
+      const series = part.map((f) => attempt(o, f.path, () => fitsOptions(parseSeriesFile(new TextDecoder().decode(read(f.path)), f.path), f.path, o)));
       const good = part.filter((_, k) => series[k]);
       const images = await seriesImages(series.filter((x): x is number[] => x !== null), o.series);
       made.push(...good.map((f, k) => ({ name: withPng(f.rel, kind), source: f.path, image: images[k]! })));
@@ -124,9 +124,16 @@ async function soundChunk(part: { path: string; rel: string }[], o: ConvertOptio
   return good.map((f, k) => ({ name: withPng(f.rel, 'sound'), source: f.path, image: o.size ? resize(images[k]!, o.size, o.size) : images[k]! }));
 }
 
+/** The series, once every method's image size fits its length (else an error naming `name`). */
+function fitsOptions(series: number[], name: string, o: ConvertOptions): number[] {
+  for (const m of o.series?.methods ?? ['gasf']) seriesImageSize(series.length, m, o.series, name);
+  return series;
+}
+
 /** A CSV table: one image per row, named <label>/<table name>_<line>.png. */
 async function* seriesTable(path: string, o: ConvertOptions): AsyncGenerator<ConvertedImage> {
-  const table = parseSeriesCsv(new TextDecoder().decode(read(path)), path, o.series?.labelColumn ?? 'label', o.onBad && ((where, msg) => o.onBad!(where, msg)));
+  const table = parseSeriesCsv(new TextDecoder().decode(read(path)), path, o.series?.labelColumn ?? 'label', o.onBad);
+  fitsOptions(table.series[0]!, path, o); // the rows share one length
   const stem = basename(path, extname(path));
   const chunk = o.chunk ?? 256;
   for (let s = 0; s < table.series.length; s += chunk) {

@@ -117,6 +117,7 @@ export async function imagesFromCommand(args: string[]): Promise<number> {
     const output = defaultOutput();
     if (values['skip-bad']) o.onBad = (source, message) => bad.push(message.startsWith(source) ? message : `${source}: ${message}`);
     o.onProgress = (done, total) => output.status(progressBar(done, total, (Date.now() - started) / 1000));
+    o.exclude = out; // an output folder inside the input is not input
     if (kind !== 'bytes') await init();
     mkdirSync(out, { recursive: true });
     staging = mkdtempSync(join(out, '.images-from-'));

@@ -5,7 +5,7 @@
 // yielded as they are ready, so a large input never sits in memory whole.
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, extname, join, relative, sep } from 'node:path';
+import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { WgslnetError } from '../gpu/errors.js';
 import { resize, type RgbImage } from '../data/image.js';
 import { bytesImage, type BytesImageOptions } from '../convert/bytes.js';
@@ -26,6 +26,8 @@ export interface ConvertOptions {
   chunk?: number;
   /** Called as inputs are done. */
   onProgress?: (done: number, total: number) => void;
+  /** A folder under the input to leave out (the CLI's output folder, when it is inside the input). */
+  exclude?: string;
   /** With it, a bad input is reported and left out; without it, the first bad input throws. */
   onBad?: (source: string, message: string) => void;
 }
@@ -43,7 +45,7 @@ export interface ConvertedImage {
 const EXTENSIONS: Record<ConvertKind, RegExp | null> = { sound: /\.wav$/i, series: /\.(csv|tsv|txt)$/i, bytes: null };
 
 /** The input files of a kind under `input` (itself if a file), sorted, dot files and folders skipped. */
-export function listInputs(input: string, kind: ConvertKind): { path: string; rel: string }[] {
+export function listInputs(input: string, kind: ConvertKind, exclude?: string): { path: string; rel: string }[] {
   let st;
   try {
     st = statSync(input);
@@ -54,8 +56,8 @@ export function listInputs(input: string, kind: ConvertKind): { path: string; re
   const out: { path: string; rel: string }[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.name.startsWith('.')) continue;
       const p = join(dir, e.name);
+      if (e.name.startsWith('.') || (exclude && resolve(p) === exclude)) continue;
       if (e.isDirectory()) walk(p);
       else if (e.isFile() && (EXTENSIONS[kind]?.test(e.name) ?? true)) out.push({ path: p, rel: relative(input, p).split(sep).join('/') });
     }
@@ -91,7 +93,7 @@ function attempt<T>(o: ConvertOptions, source: string, f: () => T): T | null {
 
 /** Converts every input under `input`, yielding images chunk by chunk, in input order. */
 export async function* convertInputs(kind: ConvertKind, input: string, o: ConvertOptions = {}): AsyncGenerator<ConvertedImage> {
-  const files = listInputs(input, kind);
+  const files = listInputs(input, kind, o.exclude && resolve(o.exclude));
   const chunk = o.chunk ?? 64;
   const single = files.length === 1 && files[0]!.path === input;
   if (kind === 'series' && single) {

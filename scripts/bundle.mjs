@@ -4,25 +4,11 @@
 //   node scripts/bundle.mjs [entry] [outfile]     (default: src/browser/index.ts → dist/wgslnet.js)
 
 import { build } from 'esbuild';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shaderTexts } from './shaders.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function shaderTexts() {
-  const base = join(root, 'shaders');
-  const out = {};
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.wgsl')) out[relative(base, p).split(sep).join('/')] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(base);
-  return out;
-}
 
 const shadersPlugin = {
   name: 'wgslnet-shaders',

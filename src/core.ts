@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 // Everything wgslnet exports, on any platform. The platform entries (node/index.ts,
 // browser/index.ts) add an init() that knows where the GPU and the shader files are.
 

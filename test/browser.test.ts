@@ -1,28 +1,26 @@
 // The same core in a browser: Debian's Chromium, headless, with WebGPU on SwiftShader, driven by
 // playwright-core. The page is served from 127.0.0.1 (WebGPU needs a secure context).
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { bundle } from '../scripts/bundle.mjs';
 import { applyItemTfms, Resize } from '../src/data/itemTransforms.js';
 import { decodeImage } from '../src/node/decode.js';
 import { SAMPLE } from './helpers/fashion.js';
+import { launchChromium, serve } from './helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 let server: Server;
 let browser: Browser;
 let url: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`npm run setup\` (installs Debian's chromium as root).`);
   const code = (await bundle(fileURLToPath(new URL('./browser/page.ts', import.meta.url))))!;
   const html = '<!doctype html><meta charset="utf-8"><title>wgslnet browser test</title><script type="module" src="/page.js"></script>';
-  server = createServer((req, res) => {
+  ({ server, url } = await serve((req, res) => {
     if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
     else if (req.url?.startsWith('/images/')) {
       const file = join(SAMPLE, req.url.slice(8));
@@ -30,24 +28,8 @@ beforeAll(async () => {
       else res.writeHead(404).end();
     }
     else res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--enable-unsafe-webgpu',
-      '--enable-unsafe-swiftshader',
-      '--use-webgpu-adapter=swiftshader',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  }));
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

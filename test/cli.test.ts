@@ -1,4 +1,5 @@
-// The wgslnet command as a user runs it (a child process through bin/wgslnet.mjs), and a crash in
+// The wgslnet command as a user runs it (a child process running the sources through tsx; the
+// compiled bin/wgslnet.mjs is run from an installed tarball in package.test.ts), and a crash in
 // the middle of learn.save(): the previous checkpoint must survive.
 
 import { spawnSync } from 'node:child_process';
@@ -11,10 +12,10 @@ import { parseSafetensors } from '../src/io/safetensors.js';
 import { labelOf, sampleFiles } from './helpers/fashion.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin/wgslnet.mjs');
+const cli = join(root, 'src/cli/run.ts');
 
 function wgslnet(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, encoding: 'utf8', timeout: 600_000 });
   // Dawn prints two warnings about dynamic-offset limits on every start; they are not ours.
   const stderr = r.stderr.split('\n').filter((l) => l && !l.startsWith('Warning: maxDynamic')).join('\n');
   return { status: r.status, stdout: r.stdout, stderr };

@@ -5,7 +5,7 @@
 import { F, randn, type Tensor } from '../src/node/index.js';
 import { conv2dInputGrad, conv2dWeightGrad, type ConvImpl } from '../src/ops/conv.js';
 import { convGeometry } from '../src/ops/convGeometry.js';
-import type { Peak } from './peak.js';
+import type { Peak } from '../src/gpu/peak.js';
 import { loadTfjs } from './tfjs.js';
 import { timeAsync, type Row } from './timing.js';
 import { runtime } from '../src/gpu/runtime.js';

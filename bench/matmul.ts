@@ -2,7 +2,7 @@
 // Every timed call ends by reading C back, on both sides, so both pay the same for "done".
 
 import { F, randn, type MatmulImpl } from '../src/node/index.js';
-import type { Peak } from './peak.js';
+import type { Peak } from '../src/gpu/peak.js';
 import { loadTfjs } from './tfjs.js';
 import { timeAsync, type Row } from './timing.js';
 

@@ -13,7 +13,7 @@ import { benchFusion, formatFusion } from './fusion.js';
 import { benchMatmul } from './matmul.js';
 import { benchTrainTfjs, benchTrainWgslnet, formatTrain } from './train.js';
 import type { ConvImpl } from '../src/ops/conv.js';
-import { measurePeak } from './peak.js';
+import { measurePeak } from '../src/gpu/peak.js';
 import { formatTable } from './timing.js';
 
 const arg = (name: string) => {
@@ -29,7 +29,7 @@ const trainSteps = Number(arg('train-steps') ?? 5);
 const engine = await init();
 console.log(`adapter: ${engine.description}`);
 const peak = await measurePeak();
-console.log(`measured peak: ${peak.gflops.toFixed(1)} GFLOP/s (vec4 FMA chains), ${peak.gbps.toFixed(2)} GB/s (vec4 copy)\n`);
+console.log(`measured peak: ${peak.gflops.toFixed(1)} GFLOP/s (fma_peak.wgsl, vec4 chains), ${peak.gflopsSpillFree.toFixed(1)} GFLOP/s (fma_peak2.wgsl, spill-free), ${peak.gbps.toFixed(2)} GB/s (vec4 copy)\n`);
 if (only.has('matmul')) console.log(formatTable(await benchMatmul(peak, sizes)) + '\n');
 if (only.has('conv')) {
   console.log(`conv2d, ResNet-18 shapes, batch ${batch} (FLOPs = 2·N·O·OH·OW·C·KH·KW for each direction)`);

@@ -2,7 +2,7 @@
 // Times are medians; each sample waits for the GPU, so a row measures what a user waits for.
 
 import { sync } from '../src/node/index.js';
-import type { Peak } from './peak.js';
+import type { Peak } from '../src/gpu/peak.js';
 
 export interface Timing {
   /** Median seconds for one call of fn. */

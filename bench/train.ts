@@ -19,20 +19,10 @@ export interface TrainRow {
   split?: Record<string, number>;
 }
 
-/** The kernel families the issue asks the step to be split into, by op name. */
-function family(t: KernelTime): string {
-  if (t.op === 'conv2d') return 'conv fwd';
-  if (t.op === 'conv2d dX') return 'conv dX';
-  if (t.op === 'conv2d dW' || t.op === 'conv2d im2col') return 'conv dW';
-  if (t.op.startsWith('batchNorm')) return 'BN';
-  if (t.op.endsWith(' step')) return 'optimizer';
-  return 'elementwise+other';
-}
-
 function splitByFamily(times: KernelTime[]): Record<string, number> {
   const total = times.reduce((s, t) => s + t.ms, 0);
   const out: Record<string, number> = {};
-  for (const t of times) out[family(t)] = (out[family(t)] ?? 0) + t.ms / total;
+  for (const t of times) out[t.family] = (out[t.family] ?? 0) + t.ms / total;
   return out;
 }
 

@@ -47,7 +47,10 @@ export type { Prediction, ImageSource } from './learner/predict.js';
 export { parseSafetensors, serializeSafetensors, toFloat32, type SafetensorsFile, type DType } from './io/safetensors.js';
 export type { AdapterReport } from './gpu/device.js';
 export type { DebugOptions } from './gpu/runtime.js';
-export type { KernelTime } from './gpu/profiler.js';
+export { opFamily, type KernelTime } from './gpu/profiler.js';
+export { measurePeak, type Peak } from './gpu/peak.js';
+export { convLadder, convRung, type ConvRung, type ConvRungName, type ConvDirection } from './ops/convLadder.js';
+export { convGeometry, type ConvGeometry, type Conv2dOptions } from './ops/convGeometry.js';
 
 export interface InitOptions {
   /** The WebGPU entry object; defaults to navigator.gpu (the Node entry passes Dawn's). */

@@ -53,6 +53,20 @@ describe('browser (Chromium, SwiftShader WebGPU)', () => {
     expect(result.gradB).toBeLessThan(1e-4);
   }, 120_000);
 
+  it('runs the CPU-adapter kernels at the adapter\'s own subgroup width (4 on SwiftShader), matching the reference', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => typeof (globalThis as { runPanelChecks?: unknown }).runPanelChecks === 'function', null, { timeout: 60_000 });
+    const r = await page.evaluate(() => (globalThis as unknown as { runPanelChecks: () => Promise<Record<string, number | string | null>> }).runPanelChecks());
+    expect(errors).toEqual([]);
+    console.log(`browser panel kernels: subgroup size ${r.subgroupSize}`);
+    expect(r.subgroupSize).toBe(4);
+    for (const [k, v] of Object.entries(r)) if (typeof v === 'number' && k !== 'subgroupSize') expect(v, k).toBeLessThan(1e-4);
+    expect(Object.keys(r)).toHaveLength(9);
+  }, 240_000);
+
   it('decodes, transforms and batches images (createImageBitmap), and a vision learner predicts', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -8,9 +8,12 @@ import { setFileIO } from '../io/platform.js';
 import { nodeFileIO } from './files.js';
 import { setImageIO } from '../data/loader.js';
 import { nodeImageIO } from './images.js';
+import { setGpuWait } from '../gpu/runtime.js';
+import { quietly } from './quietWait.js';
 
 setFileIO(nodeFileIO);
 setImageIO(nodeImageIO);
+setGpuWait(quietly);
 
 export * from '../core.js';
 export { getImageFiles } from './imageFiles.js';

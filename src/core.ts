@@ -16,6 +16,7 @@ export { manualSeed } from './tensor/random.js';
 export { tensor, zeros, ones, full, rand, randn, zerosLike, onesLike, type TensorOptions } from './ops/creation.js';
 export { setMatmulImpl, type MatmulImpl, type MatmulOptions } from './ops/matmul.js';
 export * as F from './ops/functional.js';
+export { LabelSmoothingCrossEntropy, type CrossEntropyOptions } from './ops/loss.js';
 export * as nn from './nn/index.js';
 export * as models from './models/index.js';
 export * as optim from './optim/index.js';

@@ -9,19 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { manualSeed, models, parseSafetensors, randn, serializeSafetensors, tidy, toFloat32 } from '../src/node/index.js';
 import { nodeFileIO } from '../src/node/files.js';
 import { setupGpu } from './helpers/gpu.js';
+import { MALFORMED_HEADERS, safetensorsWith } from './helpers/safetensors.js';
 
 beforeAll(setupGpu);
 
 const dir = mkdtempSync(join(tmpdir(), 'wgslnet-st-'));
 
 /** A file with one tensor whose header we then corrupt. */
-function fileWith(header: unknown, dataBytes = 16): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + json.length + dataBytes);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  return out;
-}
+const fileWith = safetensorsWith;
 
 describe('safetensors', () => {
   it('a ResNet round-trips through a file, num_batches_tracked included', async () => {
@@ -82,6 +77,7 @@ describe('safetensors', () => {
     ['unknown dtype', fileWith({ w: { dtype: 'F8', shape: [16], data_offsets: [0, 16] } }), /tensor w has unknown dtype "F8"/],
     ['shape/size mismatch', fileWith({ w: { dtype: 'F32', shape: [3, 2], data_offsets: [0, 16] } }), /tensor w: F32 \[3,2\] needs 24 bytes but data_offsets give 16/],
     ['bad shape', fileWith({ w: { dtype: 'F32', shape: [-4], data_offsets: [0, 16] } }), /tensor w has invalid shape \[-4\]/],
+    ...MALFORMED_HEADERS.map(([what, header, message]) => [what, fileWith(header), message] as [string, Uint8Array, RegExp]),
   ];
   for (const [what, bytes, message] of bad) {
     it(`rejects: ${what}`, () => {

@@ -11,7 +11,7 @@ import { loadLearner } from '../learner/checkpoint.js';
 import { errorRate } from '../learner/metrics.js';
 import { visionLearner } from '../learner/visionLearner.js';
 import { init, manualSeed } from '../node/index.js';
-import { loadData, type DataArgs } from './data.js';
+import { labeller, loadData, type DataArgs } from './data.js';
 
 const DATA_HELP = `  --label folder|upper|re:<regex>  how to label: parent folder (default), Pets' upper-case
                                    first letter, or a regex's first capture group on the file name
@@ -45,10 +45,18 @@ commands: train, predict, lr-find`;
 
 class UsageError extends Error {}
 
-function num(v: string | undefined, name: string, dflt: number, integer = false): number {
+/** What a numeric option must be, and the test for it. */
+const NUMBER_RULES = {
+  'positive integer': (x: number) => Number.isInteger(x) && x >= 1,
+  'non-negative integer': (x: number) => Number.isInteger(x) && x >= 0,
+  'positive number': (x: number) => x > 0,
+  'fraction in [0, 1)': (x: number) => x >= 0 && x < 1,
+};
+
+function num(v: string | undefined, name: string, dflt: number, rule: keyof typeof NUMBER_RULES): number {
   if (v === undefined) return dflt;
   const x = Number(v);
-  if (!Number.isFinite(x) || (integer && !Number.isInteger(x)) || x < 0) throw new UsageError(`--${name} must be a ${integer ? 'non-negative integer' : 'number'}, got '${v}'`);
+  if (!v.trim() || !Number.isFinite(x) || !NUMBER_RULES[rule](x)) throw new UsageError(`--${name} must be a ${rule}, got '${v}'`);
   return x;
 }
 
@@ -106,16 +114,21 @@ export async function main(argv: string[]): Promise<number> {
     const data: DataArgs = {
       folder: positionals[0]!,
       label: values.label ?? 'folder',
-      size: num(values.size, 'size', 64, true),
-      bs: num(values.bs, 'bs', 64, true),
-      validPct: num(values['valid-pct'], 'valid-pct', 0.2),
-      seed: num(values.seed, 'seed', 42, true),
+      size: num(values.size, 'size', 64, 'positive integer'),
+      bs: num(values.bs, 'bs', 64, 'positive integer'),
+      validPct: num(values['valid-pct'], 'valid-pct', 0.2, 'fraction in [0, 1)'),
+      seed: num(values.seed, 'seed', 42, 'non-negative integer'),
       skipBad: values['skip-bad'] ?? false,
       aug: values.aug ?? false,
     };
     const arch = values.arch ?? 'resnet18';
     if (!ARCHS[arch]) throw new UsageError(`--arch must be one of ${Object.keys(ARCHS).join(', ')}, got '${arch}'`);
-    const [epochs, lr, numIt] = [num(values.epochs, 'epochs', 1, true), num(values.lr, 'lr', 2e-3), num(values['num-it'], 'num-it', 100, true)];
+    const [epochs, lr, numIt] = [num(values.epochs, 'epochs', 1, 'non-negative integer'), num(values.lr, 'lr', 2e-3, 'positive number'), num(values['num-it'], 'num-it', 100, 'positive integer')];
+    try {
+      labeller(data.label); // a bad --label is a bad command line: say so before reading the folder
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const dls = await loadData(data, (s) => console.log(s));
     const engine = await init();
     console.log(`${dls.train.items.length} training and ${dls.valid.items.length} validation images, ${dls.c} classes; GPU: ${engine.description}`);

@@ -45,6 +45,31 @@ describe('safetensors', () => {
     b.dispose();
   });
 
+  it("loadStateDict copies another model's state on the GPU, BatchNorm counters included; strict names every problem", async () => {
+    manualSeed(1);
+    const a = models.resnet18({ numClasses: 10, smallInput: true });
+    tidy(() => void a.forward(randn([2, 3, 16, 16]))); // BN statistics move; counters become 1
+    manualSeed(2);
+    const b = models.resnet18({ numClasses: 10, smallInput: true });
+    expect(b.loadStateDict(a.stateDict())).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    const sa = a.stateDict();
+    for (const [k, t] of b.stateDict()) expect(await t.toArray(), k).toEqual(await sa.get(k)!.toArray());
+    const counter = async () => (await b.stateDict().get('layer1.0.bn1.num_batches_tracked')!.toArray())[0];
+    expect(await counter()).toBe(1);
+    tidy(() => void b.forward(randn([2, 3, 16, 16])));
+    expect(await counter()).toBe(2); // b counts on from the loaded value
+    // A plain object works too; non-strict copies what both have and returns the rest, as torch does.
+    const layer1 = Object.fromEntries([...sa].filter(([k]) => k.startsWith('layer1.')));
+    const r = b.loadStateDict(layer1, { strict: false });
+    expect(r.unexpectedKeys).toEqual([]);
+    expect(r.missingKeys).toContain('fc.weight');
+    expect(r.missingKeys.length).toBe(sa.size - Object.keys(layer1).length);
+    expect(() => b.loadStateDict(layer1)).toThrow(/loading the state dict:[\s\S]*missing keys: conv1\.weight/);
+    const c = models.resnet18({ numClasses: 5, smallInput: true });
+    expect(() => c.loadStateDict(sa)).toThrow(/fc\.weight: shape \[10, 512\] in the state dict, \[5, 512\] in the model/);
+    for (const m of [a, b, c]) m.dispose();
+  });
+
   it('strict loading reports missing, unexpected and wrong-shape keys in one error', async () => {
     const m = models.resnet18({ numClasses: 10 });
     const entries = [...m.stateDict()]

@@ -18,6 +18,7 @@ interface Pending {
 /**
  * Run from source (tsx, vitest), the worker is TypeScript: a one-line bootstrap registers tsx's
  * loader inside the worker, then imports it (Node 20 does not pass --import hooks to workers).
+ * (tsx is a development dependency: the published package runs the compiled decodeWorker.js.)
  */
 function tsWorker(url: URL): Worker {
   const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));

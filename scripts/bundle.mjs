@@ -10,6 +10,9 @@ import { shaderTexts } from './shaders.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** { "matmul/matmul_naive.wgsl": "<source>", … } for every file under shaders/ (also used by studio/vite.config.ts). */
+export { shaderTexts };
+
 const shadersPlugin = {
   name: 'wgslnet-shaders',
   setup(b) {

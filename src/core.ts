@@ -8,6 +8,7 @@ import { Runtime, hasRuntime, runtime, setRuntime, type DebugOptions } from './g
 import { addShaderTexts } from './gpu/shaderStore.js';
 import type { AdapterReport } from './gpu/device.js';
 import type { KernelTime } from './gpu/profiler.js';
+import { profileWallClock as wallClock, type WallClockOptions } from './gpu/wallClock.js';
 
 export { Tensor } from './tensor/tensor.js';
 export { tidy, keep, memory, type MemoryInfo } from './tensor/scope.js';
@@ -46,12 +47,24 @@ export { ClassificationInterpretation } from './learner/interpretation.js';
 export type { LrFindOptions, LrFindResult, LrSuggestions } from './learner/lrFind.js';
 export type { Prediction, ImageSource } from './learner/predict.js';
 export { parseSafetensors, serializeSafetensors, toFloat32, type SafetensorsFile, type DType } from './io/safetensors.js';
+export { parsePth, type PthFile } from './io/pth.js';
+export { TORCHVISION_WEIGHTS, TORCHVISION_BASE_URL, WeightsUnavailableError } from './learner/pretrained.js';
 export type { AdapterReport } from './gpu/device.js';
 export type { DebugOptions } from './gpu/runtime.js';
 export { opFamily, type KernelTime } from './gpu/profiler.js';
 export { measurePeak, type Peak } from './gpu/peak.js';
 export { convLadder, convRung, type ConvRung, type ConvRungName, type ConvDirection } from './ops/convLadder.js';
 export { convGeometry, type ConvGeometry, type Conv2dOptions } from './ops/convGeometry.js';
+// Used by the studio (studio/) and `wgslnet profile`: labels, kernel sources, the conv reference,
+// per-kernel profiles of a training step, and wall-clock kernel timing without timestamps.
+export { parentLabel, fileName } from './data/splitters.js';
+export { regexLabel } from './data/dataLoaders.js';
+export { shaderText as kernelSource, shaderFiles as kernelFiles } from './gpu/shaderStore.js';
+export { formatTime } from './learner/progress.js';
+export * as convReference from './reference/conv.js';
+export { profileStep, hasTimestamps, type StepProfile, type StepProfileOptions, type StepMode, type Timing } from './profile/step.js';
+export { kernelRows, formatKernelTable, type KernelRow } from './profile/table.js';
+export type { WallClockOptions } from './gpu/wallClock.js';
 
 export interface InitOptions {
   /** The WebGPU entry object; defaults to navigator.gpu (the Node entry passes Dawn's). */
@@ -106,6 +119,15 @@ export function shutdown(): void {
  */
 export async function profile(fn: () => unknown): Promise<KernelTime[]> {
   return runtime().profile(fn);
+}
+
+/**
+ * Times every kernel fn dispatches without GPU timestamps: fn runs once while its dispatches are
+ * recorded, then each is replayed alone on scratch buffers and timed on the host's clock. For
+ * adapters without 'timestamp-query'; coarser than profile().
+ */
+export async function profileWallClock(fn: () => unknown, opts?: WallClockOptions): Promise<KernelTime[]> {
+  return wallClock(runtime(), fn, opts);
 }
 
 /** Low-level counters (dispatches, submits, uniform buffers, bind groups) for tests and profiling. */

@@ -1,40 +1,33 @@
 // The same core in a browser: Debian's Chromium, headless, with WebGPU on SwiftShader, driven by
 // playwright-core. The page is served from 127.0.0.1 (WebGPU needs a secure context).
 
-import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { bundle } from '../scripts/bundle.mjs';
+import { launchChromium, servePage } from '../scripts/chromium.mjs';
 import { applyItemTfms, Resize } from '../src/data/itemTransforms.js';
 import { decodeImage } from '../src/node/decode.js';
 import { SAMPLE } from './helpers/fashion.js';
-import { launchChromium, serve } from './helpers/chromium.js';
 
-let server: Server;
 let browser: Browser;
 let url: string;
+let closeServer: () => Promise<void>;
 
 beforeAll(async () => {
-  const code = (await bundle(fileURLToPath(new URL('./browser/page.ts', import.meta.url))))!;
-  const html = '<!doctype html><meta charset="utf-8"><title>wgslnet browser test</title><script type="module" src="/page.js"></script>';
-  ({ server, url } = await serve((req, res) => {
-    if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
-    else if (req.url?.startsWith('/images/')) {
-      const file = join(SAMPLE, req.url.slice(8));
-      if (existsSync(file)) res.writeHead(200, { 'content-type': 'image/png' }).end(readFileSync(file));
-      else res.writeHead(404).end();
-    }
-    else res.writeHead(200, { 'content-type': 'text/html' }).end(html);
-  }));
+  const served = await servePage(fileURLToPath(new URL('./browser/page.ts', import.meta.url)), (path) => {
+    const file = path.startsWith('/images/') ? join(SAMPLE, path.slice(8)) : null;
+    return file && existsSync(file) ? { type: 'image/png', body: readFileSync(file) } : undefined;
+  });
+  url = served.url;
+  closeServer = served.close;
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await closeServer?.();
 });
 
 describe('browser (Chromium, SwiftShader WebGPU)', () => {

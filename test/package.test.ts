@@ -12,7 +12,8 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, serve } from './helpers/chromium.js';
+import { createServer } from 'node:http';
+import { launchChromium } from '../scripts/chromium.mjs';
 import { labelOf, sampleFiles } from './helpers/fashion.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -129,12 +130,13 @@ describe('the npm package', () => {
     mustRun(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: site });
     const out = join(site, 'dist');
     const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
-    let url: string;
-    ({ server, url } = await serve((req, res) => {
+    server = createServer((req, res) => {
       const file = join(out, req.url === '/' ? 'index.html' : req.url!.slice(1));
       if (existsSync(file)) res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
       else res.writeHead(404).end();
-    }));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve)); // WebGPU needs a secure context: 127.0.0.1 is one
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
     const bundled = readdirSync(join(out, 'assets')).map((f) => readFileSync(join(out, 'assets', f), 'utf8')).join('');
     expect(bundled).not.toMatch(/from\s*["']node:/); // the browser entry pulled in no Node module
     browser = await launchChromium();

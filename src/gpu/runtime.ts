@@ -39,6 +39,21 @@ export interface UniformWindow {
   offset: number;
 }
 
+/** What one dispatch bound, as the wall-clock profiler (wallClock.ts) sees it. */
+export interface ObservedDispatch {
+  op: string;
+  kernel: CompiledKernel;
+  pipeline: GPUComputePipeline;
+  /** The packed Params bytes, or null for a kernel without a uniform. */
+  uniform: Uint8Array | null;
+  /** Storage buffers: inputs, then outputs. */
+  buffers: readonly PooledBuffer[];
+  /** Uniform windows (read-only slices of pooled buffers), after the storage buffers. */
+  windows: readonly { buf: PooledBuffer; offset: number; size: number }[];
+  workgroups: [number, number, number];
+  cost: DispatchCost;
+}
+
 interface PendingCheck {
   ops: string;
   done: Promise<GpuError | null>;
@@ -81,6 +96,8 @@ export class Runtime {
   private lastOp = '(none)';
   /** The op that launched the current dispatches on its own behalf (see withOp). */
   private opScope: string | null = null;
+  /** When set, sees every dispatch (profileWallClock records them to replay one by one). */
+  dispatchObserver: ((d: ObservedDispatch) => void) | null = null;
   /** Totals since init, for tests and the profiler. */
   readonly counters = { dispatches: 0, submits: 0, uniformBuffers: 0, bindGroups: 0, stagingBuffers: 0 };
 
@@ -139,9 +156,20 @@ export class Runtime {
     if (x > max || y > max || z > max) {
       throw new WgslnetError(`${a.op}: shaders/${a.kernel.file} needs workgroups (${x}, ${y}, ${z}); the device allows ${max} per dimension`);
     }
-    const uniform = k.layout.fields.length ? this.uniformBuffer(a.kernel.file, packUniforms(a.kernel.file, k.layout, a.params ?? {})) : null;
+    const uniformBytes = k.layout.fields.length ? packUniforms(a.kernel.file, k.layout, a.params ?? {}) : null;
+    const uniform = uniformBytes ? this.uniformBuffer(a.kernel.file, uniformBytes) : null;
     const bindGroup = this.bindGroup(k, uniform, [...a.inputs, ...a.outputs], windows);
     const pipeline = this.pipeline(k, a.overrides);
+    this.dispatchObserver?.({
+      op: this.opScope ?? a.op,
+      kernel: k,
+      pipeline,
+      uniform: uniformBytes,
+      buffers: [...a.inputs, ...a.outputs],
+      windows: windows.map((w, j) => ({ buf: w.buf, offset: w.offset, size: k.layout.windowSizes[j]! })),
+      workgroups: [x, y, z],
+      cost: a.cost ?? { flops: 0, bytes: 0 },
+    });
     let pass: GPUComputePassEncoder;
     const timed = this.profiler?.nextPass(this.opScope ?? a.op, a.kernel.file, a.cost ?? { flops: 0, bytes: 0 }) ?? null;
     if (this.profiler && !timed) {

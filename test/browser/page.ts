@@ -83,8 +83,8 @@ async function runPanelChecks() {
   for (const c of cases) {
     const opts = { stride: [...c.stride] as [number, number], padding: [...c.padding] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
     const g = convGeometry(c.xs, c.ws, opts);
-    const x = rnd(c.xs.reduce((p, q) => p * q), 3);
-    const w = rnd(c.ws.reduce((p, q) => p * q), 4);
+    const x = rnd(c.xs.reduce((p: number, q: number) => p * q, 1), 3);
+    const w = rnd(c.ws.reduce((p: number, q: number) => p * q, 1), 4);
     const dy = rnd(g.N * g.O * g.OH * g.OW, 5);
     const grads = conv2dGrads(x, [...c.xs], w, [...c.ws], dy, opts);
     const panel = convRung('panel');

@@ -8,7 +8,7 @@
 
 import { defineKernel } from '../../gpu/kernelDecl.js';
 import { runtime } from '../../gpu/runtime.js';
-import { keep } from '../../tensor/scope.js';
+import { untrackTensor } from '../../tensor/scope.js';
 import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
 import type { ConvGeometry } from '../convGeometry.js';
 import { launch, output } from '../launch.js';
@@ -74,7 +74,11 @@ function tapTable(offsets: readonly number[]): number[] {
   return t;
 }
 
-/** The plan's chunks and taps as one small u32 tensor (uploaded once per shape, kept for reuse). */
+/**
+ * The plan's chunks and taps as one small u32 tensor, uploaded once per conv shape and owned by
+ * this cache for the life of the device: untracked, so it is no tensor a scope could dispose and
+ * no "live tensor" a leak check would count.
+ */
 const planTensors = new Map<string, Tensor>();
 function planTensor(key: string, plan: GemmPlan): Tensor {
   let t = planTensors.get(key);
@@ -82,7 +86,8 @@ function planTensor(key: string, plan: GemmPlan): Tensor {
     const words = new Uint32Array(4 * (plan.chunks.length + plan.taps.length));
     plan.chunks.forEach((c, i) => words.set([c.t0, c.t1, c.c0, c.c1], 4 * i));
     plan.taps.forEach((tap, i) => words.set([tap.kh, tap.kw, 0, 0], 4 * (plan.chunks.length + i)));
-    t = keep(emptyTensor([words.length], 'conv2d plan'));
+    t = emptyTensor([words.length], 'conv2d plan');
+    untrackTensor(t);
     runtime().write(t.buffer('conv2d plan'), words);
     planTensors.set(key, t);
   }

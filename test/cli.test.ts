@@ -11,12 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { parseSafetensors } from '../src/io/safetensors.js';
 import { labelOf, sampleFiles } from './helpers/fashion.js';
 import { MALFORMED_HEADERS, safetensorsWith } from './helpers/safetensors.js';
+import { WGSLNET } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = join(root, 'src/cli/run.ts');
-
 function wgslnet(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(process.execPath, [...WGSLNET, ...args], { cwd: root, encoding: 'utf8', timeout: 600_000 });
   // Dawn prints two warnings about dynamic-offset limits on every start; they are not ours.
   const stderr = r.stderr.split('\n').filter((l) => l && !l.startsWith('Warning: maxDynamic')).join('\n');
   return { status: r.status, stdout: r.stdout, stderr };

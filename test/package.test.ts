@@ -6,14 +6,13 @@
 
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { createServer } from 'node:http';
 import { launchChromium } from '../scripts/chromium.mjs';
+import { serveStatic } from './helpers/staticServer.js';
 import { labelOf, sampleFiles } from './helpers/fashion.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -21,7 +20,7 @@ const work = mkdtempSync(join(tmpdir(), 'wgslnet-package-'));
 const project = join(work, 'project');
 let tarball = '';
 let browser: Browser | null = null;
-let server: Server | null = null;
+let closeServer: (() => Promise<void>) | null = null;
 
 function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 300_000, ...opts });
@@ -47,7 +46,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => (server ? server.close(r) : r(null)));
+  await closeServer?.();
 });
 
 describe('the npm package', () => {
@@ -129,14 +128,9 @@ describe('the npm package', () => {
     );
     mustRun(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: site });
     const out = join(site, 'dist');
-    const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
-    server = createServer((req, res) => {
-      const file = join(out, req.url === '/' ? 'index.html' : req.url!.slice(1));
-      if (existsSync(file)) res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-      else res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve)); // WebGPU needs a secure context: 127.0.0.1 is one
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+    const served = await serveStatic(out); // on 127.0.0.1: WebGPU needs a secure context
+    closeServer = served.close;
+    const url = served.url;
     const bundled = readdirSync(join(out, 'assets')).map((f) => readFileSync(join(out, 'assets', f), 'utf8')).join('');
     expect(bundled).not.toMatch(/from\s*["']node:/); // the browser entry pulled in no Node module
     browser = await launchChromium();

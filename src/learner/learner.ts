@@ -48,13 +48,19 @@ export interface History {
   losses: number[];
   /** Per epoch of the latest fit: [epoch, train_loss, valid_loss, ...metrics, seconds]. */
   values: number[][];
+  /**
+   * Per epoch of the latest fit: seconds the training loop waited for its next batch (decoding
+   * not hidden behind the steps, plus the upload). Near the epoch's seconds: data loading is the
+   * bottleneck.
+   */
+  dataWait: number[];
 }
 
 export class Learner {
   readonly opt: AdamW;
   readonly metrics: Metric[];
   readonly output: Output;
-  readonly history: History = { hypers: [], losses: [], values: [] };
+  readonly history: History = { hypers: [], losses: [], values: [], dataWait: [] };
   /** Parameters of BatchNorm layers: they keep training when their group is frozen (fastai's train_bn). */
   private readonly bnParams: Set<Tensor>;
   /** For each optimizer group, its layer group. */
@@ -174,6 +180,7 @@ export class Learner {
     const table = new TablePrinter(['epoch', 'train_loss', 'valid_loss', ...this.metrics.map((m) => m.name), 'time'], (s) => this.output.line(s));
     table.header();
     this.history.values = [];
+    this.history.dataWait = [];
     const smooth = new SmoothLoss();
     let step = 0;
     for (let epoch = 0; epoch < nEpoch; epoch++) {
@@ -188,6 +195,7 @@ export class Learner {
         }
         this.output.status(progressBar(++i, train.length, (performance.now() - t0) / 1000, smooth.value.toFixed(4)));
       }
+      this.history.dataWait.push(train.lastEpoch?.waitSeconds ?? 0);
       const { loss, metrics } = await this.validate();
       const secs = (performance.now() - t0) / 1000;
       this.history.values.push([epoch, smooth.value, loss, ...metrics, secs]);

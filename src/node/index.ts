@@ -15,7 +15,7 @@ setImageIO(nodeImageIO);
 export * from '../core.js';
 export { getImageFiles } from './imageFiles.js';
 export { decodeImage } from './decode.js';
-export { verifyImages } from './images.js';
+export { setDecodeWorkers, verifyImages } from './images.js';
 
 let dawn: GPU | null = null;
 

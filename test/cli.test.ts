@@ -38,6 +38,8 @@ describe('wgslnet CLI: bad input gets one line and a non-zero exit', () => {
     ['missing folder', ['train', '/no/such/folder'], 1, /^wgslnet train: \/no\/such\/folder: no such folder$/],
     ['bad number', ['train', 'data', '--epochs', 'two'], 2, /--epochs must be a non-negative integer, got 'two'/],
     ['unknown arch', ['train', 'data', '--arch', 'vgg16'], 2, /--arch must be one of resnet18, .*, got 'vgg16'/],
+    ['unknown decoder', ['train', 'data', '--decoder', 'libjpeg'], 2, /--decoder must be auto, sharp or js, got 'libjpeg'/],
+    ['no workers', ['train', 'data', '--workers', '0'], 2, /--workers must be at least 1, got '0'/],
     ['unreadable weights', ['predict', 'README.md', 'data/fashion-sample/bag_00023.png'], 1, /^wgslnet predict: README\.md: not a valid safetensors file/],
     ['missing weights', ['predict', 'nope.safetensors', 'x.png'], 1, /^wgslnet predict: nope\.safetensors: cannot read \(no such file\)$/],
   ];
@@ -61,6 +63,8 @@ describe('wgslnet CLI: bad input gets one line and a non-zero exit', () => {
     expect(r2.status).toBe(1);
     expect(r2.stderr).toMatch(/^wgslnet train: .*bag\/broken\.png: corrupt or truncated PNG .*; pass --skip-bad to leave them out$/);
     expect(r2.stderr.split('\n').length).toBe(1);
+    const r3 = wgslnet('train', two, '--decoder', 'js'); // the other decoder names it too
+    expect(r3.stderr).toMatch(/^wgslnet train: .*bag\/broken\.png: corrupt or truncated PNG .*; pass --skip-bad to leave them out$/);
   });
 });
 

@@ -35,7 +35,8 @@ interface Slot {
 }
 
 const PER_WORKER = 2;
-let noticeGiven = false;
+/** Where the "sharp did not load" notice went already: it is said once (per process, by default). */
+const told = new WeakSet<(line: string) => void>();
 
 export function defaultWorkers(): number {
   const env = Number(process.env.WGSLNET_DECODE_WORKERS);
@@ -93,9 +94,10 @@ export class DecodePool {
     if ('error' in m) t.reject(new WgslnetError(m.error));
     else {
       this.decoded[m.path]++;
-      if (m.fallback && !noticeGiven) {
-        noticeGiven = true;
-        (this.opts.notice ?? console.warn)(`wgslnet: sharp did not load (${m.fallback}); decoding with the pure-JS path (pngjs, jpeg-js), several times slower`);
+      const notice = this.opts.notice ?? console.warn;
+      if (m.fallback && !told.has(notice)) {
+        told.add(notice);
+        notice(`wgslnet: sharp did not load (${m.fallback}); decoding with the pure-JS path (pngjs, jpeg-js), several times slower`);
       }
       t.resolve(m.image ?? null);
     }

@@ -9,9 +9,12 @@
 //   decodes at 1/2, 1/4 or 1/8 scale: shrink-on-load) and the JS resampler cuts the same window,
 //   now fractional, from the small image.
 // - Resampling: shrinking is libvips' linear kernel, widened by the scale like the JS path's
-//   triangle filter: within 4 levels of the JS path, mean under 1. Shrink-on-load filters in two
-//   steps (libjpeg's scaled IDCT + libvips, then JS): mean difference under 2 levels.
-//   Enlarging and reflection padding run the JS path's own code on the pixels libvips decoded.
+//   triangle filter: within 4 levels of the JS path inside the image, 12 on its outermost rows
+//   and columns (libvips repeats the edge pixel under the filter where the JS path renormalises
+//   it), mean under 1. Shrink-on-load filters in two steps (libjpeg's scaled IDCT + libvips, then
+//   JS): mean difference under 3 levels at 64 px on photo-like images (more at tiny targets,
+//   where fine texture aliases). Enlarging and reflection padding run the JS path's own code on
+//   the pixels libvips decoded.
 // - Colour: the JS path ignores ICC profiles and drops alpha without compositing (PIL's
 //   convert('RGB')); so does this one (ignoreIcc, alpha removed before any resampling). CMYK JPEGs
 //   go to the JS decoder, whose plain CMYK→RGB formula libvips' colour-managed one does not match.

@@ -2,7 +2,7 @@
 // Times are medians; each sample waits for the GPU, so a row measures what a user waits for.
 
 import { sync } from '../src/node/index.js';
-import type { Peak } from './peak.js';
+import type { Peak } from '../src/gpu/peak.js';
 
 export interface Timing {
   /** Median seconds for one call of fn. */
@@ -54,10 +54,12 @@ export interface Row {
   peak: Peak;
   /** The peer's seconds for the same row, for the ratio column. */
   peer?: number;
+  /** Max error against the reference, relative to its largest value (checked before timing). */
+  error?: number;
 }
 
 export function formatTable(rows: Row[]): string {
-  const head = ['workload', 'impl', 'ms', 'GFLOP/s', '% FMA peak', 'GB/s', '% copy BW', '× TF.js'];
+  const head = ['workload', 'impl', 'ms', 'GFLOP/s', '% FMA peak', '% spill-free', 'GB/s', '% copy BW', '× TF.js', 'error'];
   const body = rows.map((r) => {
     const gflops = r.flops ? r.flops / r.seconds / 1e9 : undefined;
     const gbps = r.bytes ? r.bytes / r.seconds / 1e9 : undefined;
@@ -67,9 +69,11 @@ export function formatTable(rows: Row[]): string {
       (r.seconds * 1000).toFixed(1),
       gflops?.toFixed(2) ?? '',
       gflops ? ((100 * gflops) / r.peak.gflops).toFixed(1) : '',
+      gflops ? ((100 * gflops) / r.peak.gflopsSpillFree).toFixed(1) : '',
       gbps?.toFixed(2) ?? '',
       gbps ? ((100 * gbps) / r.peak.gbps).toFixed(1) : '',
       r.peer ? (r.peer / r.seconds).toFixed(2) : '',
+      r.error === undefined ? '' : r.error === 0 ? 'ref' : r.error.toExponential(1),
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));

@@ -1,1 +1,2 @@
 export function bundle(entry?: string, outfile?: string): Promise<string | null>;
+export function shaderTexts(): Record<string, string>;

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function shaderTexts() {
+/** { "matmul/matmul_naive.wgsl": "<source>", … } for every file under shaders/ (also used by studio/vite.config.ts). */
+export function shaderTexts() {
   const base = join(root, 'shaders');
   const out = {};
   const walk = (dir) => {

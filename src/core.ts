@@ -7,6 +7,7 @@ import { Runtime, hasRuntime, runtime, setRuntime, type DebugOptions } from './g
 import { addShaderTexts } from './gpu/shaderStore.js';
 import type { AdapterReport } from './gpu/device.js';
 import type { KernelTime } from './gpu/profiler.js';
+import { profileWallClock as wallClock, type WallClockOptions } from './gpu/wallClock.js';
 
 export { Tensor } from './tensor/tensor.js';
 export { tidy, keep, memory, type MemoryInfo } from './tensor/scope.js';
@@ -30,16 +31,40 @@ export { type LoaderStats } from './data/prefetch.js';
 export { RandomSplitter, GrandparentSplitter, type Splitter, type Split } from './data/splitters.js';
 export { type RgbImage } from './data/image.js';
 export { visionLearner, cnnLearner, VisionLearner, type VisionLearnerOptions } from './learner/visionLearner.js';
-export { Learner, slice, type Lr, type LearnerOptions, type History } from './learner/learner.js';
+export { Learner, slice, type Lr, type LearnerOptions, type LossFunc, type FitOptions, type OneCycleOpts, type FineTuneOpts, type Hypers, type History } from './learner/learner.js';
+// fastai's callbacks (learner/callback.ts lists the events and when each fires).
+export { Callback, CancelBatch, CancelStep, CancelBackward, CancelTrain, CancelValidate, CancelEpoch, CancelFit, EVENTS, type CallbackEvents, type CallbackLike, type EventName } from './learner/callback.js';
+export { Recorder, SmoothLoss } from './learner/recorder.js';
+export { ProgressCallback, type Output } from './learner/progress.js';
+export { ParamScheduler, type Schedules } from './learner/schedule.js';
+export { LRFinder, suggestLrs } from './learner/lrFind.js';
+export { TrackerCallback, SaveModelCallback, EarlyStoppingCallback, ReduceLROnPlateau, type TrackerOptions, type SaveModelOptions, type EarlyStoppingOptions, type ReduceLROnPlateauOptions } from './learner/trackers.js';
+export { CSVLogger } from './learner/csvLogger.js';
+export type { PlotLossOptions } from './learner/lossPlot.js';
 export { errorRate, accuracy, type Metric } from './learner/metrics.js';
 export { loadLearner, InferenceLearner } from './learner/checkpoint.js';
 export { ClassificationInterpretation } from './learner/interpretation.js';
-export type { LrFindOptions, LrFindResult } from './learner/lrFind.js';
+export type { LrFindOptions, LrFindResult, LrSuggestions } from './learner/lrFind.js';
 export type { Prediction, ImageSource } from './learner/predict.js';
 export { parseSafetensors, serializeSafetensors, toFloat32, type SafetensorsFile, type DType } from './io/safetensors.js';
+export { parsePth, type PthFile } from './io/pth.js';
+export { TORCHVISION_WEIGHTS, TORCHVISION_BASE_URL, WeightsUnavailableError } from './learner/pretrained.js';
 export type { AdapterReport } from './gpu/device.js';
 export type { DebugOptions } from './gpu/runtime.js';
-export type { KernelTime } from './gpu/profiler.js';
+export { opFamily, type KernelTime } from './gpu/profiler.js';
+export { measurePeak, type Peak } from './gpu/peak.js';
+export { convLadder, convRung, type ConvRung, type ConvRungName, type ConvDirection } from './ops/convLadder.js';
+export { convGeometry, type ConvGeometry, type Conv2dOptions } from './ops/convGeometry.js';
+// Used by the studio (studio/) and `wgslnet profile`: labels, kernel sources, the conv reference,
+// per-kernel profiles of a training step, and wall-clock kernel timing without timestamps.
+export { parentLabel, fileName } from './data/splitters.js';
+export { regexLabel } from './data/dataLoaders.js';
+export { shaderText as kernelSource, shaderFiles as kernelFiles } from './gpu/shaderStore.js';
+export { formatTime } from './learner/progress.js';
+export * as convReference from './reference/conv.js';
+export { profileStep, hasTimestamps, type StepProfile, type StepProfileOptions, type StepMode, type Timing } from './profile/step.js';
+export { kernelRows, formatKernelTable, type KernelRow } from './profile/table.js';
+export type { WallClockOptions } from './gpu/wallClock.js';
 
 export interface InitOptions {
   /** The WebGPU entry object; defaults to navigator.gpu (the Node entry passes Dawn's). */
@@ -94,6 +119,15 @@ export function shutdown(): void {
  */
 export async function profile(fn: () => unknown): Promise<KernelTime[]> {
   return runtime().profile(fn);
+}
+
+/**
+ * Times every kernel fn dispatches without GPU timestamps: fn runs once while its dispatches are
+ * recorded, then each is replayed alone on scratch buffers and timed on the host's clock. For
+ * adapters without 'timestamp-query'; coarser than profile().
+ */
+export async function profileWallClock(fn: () => unknown, opts?: WallClockOptions): Promise<KernelTime[]> {
+  return wallClock(runtime(), fn, opts);
 }
 
 /** Low-level counters (dispatches, submits, uniform buffers, bind groups) for tests and profiling. */

@@ -1,13 +1,12 @@
 // The same core in a browser: Debian's Chromium, headless, with WebGPU on SwiftShader, driven by
 // playwright-core. The page is served from 127.0.0.1 (WebGPU needs a secure context).
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, servePage } from '../scripts/chromium.mjs';
 import { bundle } from '../scripts/bundle.mjs';
 import { petsLikeJpeg } from '../bench/petsLike.js';
 import { toPlanes } from '../src/data/image.js';
@@ -15,51 +14,29 @@ import { applyItemTfms, RandomResizedCrop, Resize, type ItemTfm } from '../src/d
 import { decodeImage } from '../src/node/decode.js';
 import { SAMPLE } from './helpers/fashion.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Photo-like JPEGs (500×375, 375×500), served as /photos/<i>.jpg. */
 const PHOTOS = [petsLikeJpeg(0), petsLikeJpeg(1)];
-let server: Server;
 let browser: Browser;
 let url: string;
+let closeServer: () => Promise<void>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`npm run setup\` (installs Debian's chromium as root).`);
-  const code = (await bundle(fileURLToPath(new URL('./browser/page.ts', import.meta.url))))!;
   const worker = (await bundle(fileURLToPath(new URL('./browser/imageWorker.ts', import.meta.url))))!;
-  const html = '<!doctype html><meta charset="utf-8"><title>wgslnet browser test</title><script type="module" src="/page.js"></script>';
-  server = createServer((req, res) => {
-    if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
-    else if (req.url === '/worker.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(worker);
-    else if (req.url?.startsWith('/photos/')) res.writeHead(200, { 'content-type': 'image/jpeg' }).end(PHOTOS[Number(req.url.slice(8, -4))]);
-    else if (req.url?.startsWith('/images/')) {
-      const file = join(SAMPLE, req.url.slice(8));
-      if (existsSync(file)) res.writeHead(200, { 'content-type': 'image/png' }).end(readFileSync(file));
-      else res.writeHead(404).end();
-    }
-    else res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+  const served = await servePage(fileURLToPath(new URL('./browser/page.ts', import.meta.url)), (path) => {
+    if (path === '/worker.js') return { type: 'text/javascript', body: worker };
+    const photo = path.startsWith('/photos/') ? PHOTOS[Number(path.slice(8, -4))] : undefined;
+    if (photo) return { type: 'image/jpeg', body: photo };
+    const file = path.startsWith('/images/') ? join(SAMPLE, path.slice(8)) : null;
+    return file && existsSync(file) ? { type: 'image/png', body: readFileSync(file) } : undefined;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--enable-unsafe-webgpu',
-      '--enable-unsafe-swiftshader',
-      '--use-webgpu-adapter=swiftshader',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-    ],
-  });
+  url = served.url;
+  closeServer = served.close;
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  await closeServer?.();
 });
 
 describe('browser (Chromium, SwiftShader WebGPU)', () => {
@@ -77,6 +54,20 @@ describe('browser (Chromium, SwiftShader WebGPU)', () => {
     expect(result.gradA).toBeLessThan(1e-4);
     expect(result.gradB).toBeLessThan(1e-4);
   }, 120_000);
+
+  it('runs the CPU-adapter kernels at the adapter\'s own subgroup width (4 on SwiftShader), matching the reference', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => typeof (globalThis as { runPanelChecks?: unknown }).runPanelChecks === 'function', null, { timeout: 60_000 });
+    const r = await page.evaluate(() => (globalThis as unknown as { runPanelChecks: () => Promise<Record<string, number | string | null>> }).runPanelChecks());
+    expect(errors).toEqual([]);
+    console.log(`browser panel kernels: subgroup size ${r.subgroupSize}`);
+    expect(r.subgroupSize).toBe(4);
+    for (const [k, v] of Object.entries(r)) if (typeof v === 'number' && k !== 'subgroupSize') expect(v, k).toBeLessThan(1e-4);
+    expect(Object.keys(r)).toHaveLength(9);
+  }, 240_000);
 
   it('decodes, transforms and batches images (createImageBitmap), and a vision learner predicts', async () => {
     const page = await browser.newPage();

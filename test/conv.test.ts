@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { F, zeros } from '../src/node/index.js';
 import { conv2d as refConv } from '../src/reference/conv.js';
 import { checkOp } from './helpers/opcheck.js';
+import { convGeometry } from '../src/ops/convGeometry.js';
+import { convRung } from '../src/ops/convLadder.js';
 import { setupGpu } from './helpers/gpu.js';
 
 beforeAll(setupGpu);
@@ -46,10 +48,12 @@ describe('conv2d', () => {
     const groups = c.groups ?? 1;
     const wShape = [c.o, c.x[1] / groups, ...c.k];
     const opts = { stride: c.stride ?? [1, 1], padding: c.padding ?? [0, 0], dilation: c.dilation ?? [1, 1], groups } as const;
-    for (const impl of ['naive', 'im2col', 'implicit'] as const) {
-    if (impl === 'implicit' && (groups !== 1 || c.o % 4 !== 0)) continue;
+    for (const impl of ['naive', 'im2col', 'implicit', 'panel'] as const) {
     it(`${impl} x${JSON.stringify(c.x)} w${JSON.stringify(wShape)} ${JSON.stringify(opts)}${c.bias ? ' +bias' : ''}`, () =>
-      checkOp({
+      // A rung that cannot run the shape must refuse (convLadder.test.ts checks the reason).
+      convRung(impl).eligible(convGeometry(c.x, wShape, opts)) !== true
+        ? expect(() => F.conv2d(zeros(c.x), zeros(wShape), null, { ...opts, impl })).toThrow(/cannot run/)
+        : checkOp({
         name: 'conv2d',
         inputs: [{ shape: c.x, grad: true }, { shape: wShape, grad: true }, ...(c.bias ? [{ shape: [c.o], grad: true }] : [])],
         gpu: (x, w, b) => F.conv2d(x!, w!, b ?? null, { ...opts, impl }),

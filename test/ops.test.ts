@@ -97,7 +97,7 @@ describe('matmul', () => {
     [[9, 13], [13, 68]],
     [[3, 17, 5], [3, 5, 12]],
   ];
-  for (const impl of ['naive', 'tiled', 'rowblock'] as const) {
+  for (const impl of ['naive', 'tiled', 'rowblock', 'panel'] as const) {
     for (const [as0, bs0] of shapes) {
       for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
         const as = transA ? [...as0.slice(0, -2), as0.at(-1)!, as0.at(-2)!] : as0;

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import '../src/core.js';
-import '../bench/peak.js';
+import '../src/gpu/peak.js';
 import { checkKernelDecl, declaredKernels, packUniforms, type KernelDecl } from '../src/gpu/kernelDecl.js';
 import { readShaderFolder } from '../src/node/shaders.js';
 

@@ -1,26 +1,24 @@
 // batchnorm, apply (optionally fused with ReLU) —
-//   y[n, c, s] = (x[n, c, s] − mean[c]) · γ[c] / sqrt(var[c] + eps) + β[c]      then max(·, 0) if RELU = 1
-// mean/var are the batch statistics in training and the running statistics in evaluation.
-// Fusing the ReLU saves a full read and write of the activation: on a CPU adapter an elementwise
-// pass is bound by memory bandwidth, so this halves the cost of BN + ReLU.
-// Layout: x, y are [N, C, HW] contiguous; mean, var, gamma, beta are [C].
+//   y[n, c, s] = x[n, c, s] · scale[c] + shift[c]      then max(·, 0) if RELU = 1
+// where (scale, shift) = coef[c].xy = (γ / sqrt(var + eps), β − mean · γ / sqrt(var + eps)), from
+// bn_stats.wgsl (batch statistics) or bn_coef.wgsl (running statistics).
+// Fusing the ReLU saves a full read and write of the activation. The per-channel coefficients sit
+// in a uniform window: on lavapipe a storage read at a per-lane address is a branchy loop over the
+// lanes, a uniform read a branchless gather, so each element costs one storage read and one write.
+// Layout: x, y are [N, C, HW] contiguous; coef is a 64 KiB uniform window of [4096] vec4 (C ≤ 4096).
 // One invocation computes one element; 2-D grid of workgroups as in fill.wgsl.
-// Bindings: p = { n, C, HW, eps }; x, mean, var, gamma, beta in; y out.
+// Bindings: p = { n, C, HW }; x in; y out; coef (uniform window).
 
 struct Params {
   n: u32,
   C: u32,
   HW: u32,
-  eps: f32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> mean: array<f32>;
-@group(0) @binding(3) var<storage, read> var_: array<f32>;
-@group(0) @binding(4) var<storage, read> gamma: array<f32>;
-@group(0) @binding(5) var<storage, read> beta: array<f32>;
-@group(0) @binding(6) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+@group(0) @binding(3) var<uniform> coef: array<vec4f, 4096>;
 
 override WG: u32 = 256;
 override RELU: u32 = 0;
@@ -29,7 +27,7 @@ override RELU: u32 = 0;
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.y * nwg.x + wid.x) * WG + lid;
   if (i >= p.n) { return; }
-  let c = (i / p.HW) % p.C;
-  let v = (x[i] - mean[c]) * gamma[c] * inverseSqrt(var_[c] + p.eps) + beta[c];
+  let k = coef[(i / p.HW) % p.C];
+  let v = x[i] * k.x + k.y;
   y[i] = select(v, max(v, 0.0), RELU == 1u);
 }

@@ -1,10 +1,14 @@
-// batchnorm, backward — the per-channel sums (they are also dβ and dγ):
+// batchnorm, backward — the per-channel sums (they are also dβ and dγ) and the input-gradient coefficients:
 //   dbeta[c]  = Σ_{n,s} g[n, c, s]
-//   dgamma[c] = Σ_{n,s} g[n, c, s] · x̂[n, c, s],    x̂ = (x − mean[c]) / sqrt(var[c] + eps)
-//   where g = dy, or dy masked by y > 0 when the forward was fused with ReLU (RELU = 1).
-// Layout: x, y, dy are [N, C, HW]; mean, var, dbeta, dgamma are [C].
+//   dgamma[c] = Σ_{n,s} g[n, c, s] · x̂[n, c, s],    x̂ = (x − mean[c]) · inv,  inv = 1 / sqrt(var[c] + eps)
+//   where g = dy, or dy masked by y > 0 when the forward was fused with ReLU (RELU = 1);
+//   dcoef[c] = (A, B, D, 0) such that bn_backward_dx.wgsl computes dx = A · g + B · x + D:
+//     training (batch statistics):  dx = γ·inv·(g − Σg/M − x̂·Σg·x̂/M)
+//                                   A = γ·inv,  B = −γ·inv²·Σg·x̂/M,  D = −γ·inv·Σg/M − B·mean
+//     evaluation (running stats):   dx = γ·inv·g,  A = γ·inv, B = D = 0
+// Layout: x, y, dy are [N, C, HW]; mean, var, gamma, dbeta, dgamma are [C]; dcoef is [≥ C] vec4.
 // One workgroup per channel (as bn_stats.wgsl).
-// Bindings: p = { N, C, HW, eps }; x, y, dy, mean, var in; dbeta, dgamma out.
+// Bindings: p = { N, C, HW, eps }; x, y, dy, mean, var, gamma in; dbeta, dgamma, dcoef out.
 
 struct Params {
   N: u32,
@@ -19,11 +23,14 @@ struct Params {
 @group(0) @binding(3) var<storage, read> dy: array<f32>;
 @group(0) @binding(4) var<storage, read> mean: array<f32>;
 @group(0) @binding(5) var<storage, read> var_: array<f32>;
-@group(0) @binding(6) var<storage, read_write> dbeta: array<f32>;
-@group(0) @binding(7) var<storage, read_write> dgamma: array<f32>;
+@group(0) @binding(6) var<storage, read> gamma: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dbeta: array<f32>;
+@group(0) @binding(8) var<storage, read_write> dgamma: array<f32>;
+@group(0) @binding(9) var<storage, read_write> dcoef: array<vec4f>;
 
 override WG: u32 = 64;
 override RELU: u32 = 0;
+override TRAINING: u32 = 1;
 
 var<workgroup> sumG: array<f32, WG>;
 var<workgroup> sumGX: array<f32, WG>;
@@ -56,5 +63,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   if (lid == 0u) {
     dbeta[c] = sumG[0];
     dgamma[c] = sumGX[0];
+    let a = gamma[c] * inv;
+    if (TRAINING == 1u) {
+      let b = -a * inv * sumGX[0] / f32(M);
+      dcoef[c] = vec4f(a, b, -a * sumG[0] / f32(M) - b * m, 0.0);
+    } else {
+      dcoef[c] = vec4f(a, 0.0, 0.0, 0.0);
+    }
   }
 }

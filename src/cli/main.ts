@@ -1,7 +1,9 @@
-// The wgslnet command: train, predict and lr-find on a folder of images, from the shell.
+// The wgslnet command: train, predict, lr-find, convert and profile, from the shell.
 //   wgslnet train <folder> [--arch resnet18] [--label folder|upper|re:<regex>] [--size 64] …
 //   wgslnet predict <model.safetensors> <image…>
 //   wgslnet lr-find <folder> [same data options] [--plot lr_find.png]
+//   wgslnet convert <in.pth> <out.safetensors>
+//   wgslnet profile [--arch resnet18 --size 64 --bs 16] [--forward] [--wall-clock]
 // Bad input gets one line on stderr and exit status 1; a bad command line, the usage and status 2.
 
 import { parseArgs } from 'node:util';
@@ -13,6 +15,9 @@ import { visionLearner } from '../learner/visionLearner.js';
 import { init, manualSeed, setDecodeWorkers } from '../node/index.js';
 import { DECODERS, type Decoder } from '../data/loader.js';
 import { loadData, type DataArgs } from './data.js';
+import { convertPth, CONVERT_HELP } from './convert.js';
+import { takePretrainedArg } from './pretrainedArg.js';
+import { profileCommand } from './profile.js';
 
 const DATA_HELP = `  --label folder|upper|re:<regex>  how to label: parent folder (default), Pets' upper-case
                                    first letter, or a regex's first capture group on the file name
@@ -32,7 +37,10 @@ Fine-tunes a ResNet on the images under <folder> (fastai's fine_tune) and export
   --arch <name>        ${Object.keys(ARCHS).join(' | ')} (default resnet18)
   --epochs <n>         unfrozen epochs after the frozen one (default 1)
   --lr <f>             base learning rate (default 2e-3)
-  --pretrained <file>  torchvision weights (safetensors) for the body
+  --pretrained [file]  the body's weights: by default torchvision's ImageNet weights when they can
+                       be had (wgslnet's cache, PyTorch's hub cache, or a download), else random;
+                       bare --pretrained requires them; a .pth/.safetensors file or URL loads that
+  --no-pretrained      random weights, no lookup
   --out <file>         where to export the model (default model.safetensors)
 ${DATA_HELP}`,
   predict: `usage: wgslnet predict <model.safetensors> <image> [image …]
@@ -40,12 +48,22 @@ Prints each image's predicted label and probability, using a model written by tr
   'lr-find': `usage: wgslnet lr-find <folder> [options]
 Runs fastai's learning-rate finder and prints the suggestions (valley, minimum, steep).
   --arch <name>        ${Object.keys(ARCHS).join(' | ')} (default resnet18)
+  --pretrained [file], --no-pretrained   as for train
   --plot <file>        write the loss-vs-learning-rate plot (default lr_find.png)
   --num-it <n>         steps to try (default 100)
 ${DATA_HELP}`,
+  convert: CONVERT_HELP,
+  profile: `usage: wgslnet profile [options]
+Profiles one training step (forward, backward, Adam) of a ResNet on random images, kernel by
+kernel, on the GPU's timestamps (wall-clock replay where the adapter lacks them).
+  --arch <name>        ${Object.keys(ARCHS).join(' | ')} (default resnet18)
+  --size <px>          image side (default 64)
+  --bs <n>             batch size (default 16)
+  --forward            profile a forward pass in evaluation mode instead of a training step
+  --wall-clock         time by replaying each kernel on the host's clock, even with timestamps`,
 };
 const USAGE = `usage: wgslnet <command> [options]   (wgslnet <command> --help for details)
-commands: train, predict, lr-find`;
+commands: train, predict, lr-find, convert, profile`;
 
 class UsageError extends Error {}
 
@@ -69,9 +87,10 @@ const OPTIONS = {
   out: { type: 'string' },
   plot: { type: 'string' },
   'num-it': { type: 'string' },
-  pretrained: { type: 'string' },
   aug: { type: 'boolean' },
   'skip-bad': { type: 'boolean' },
+  forward: { type: 'boolean' },
+  'wall-clock': { type: 'boolean' },
   decoder: { type: 'string' },
   workers: { type: 'string' },
 } as const;
@@ -88,8 +107,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
   let positionals: string[];
+  let pretrained: boolean | string | undefined;
   try {
-    ({ values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true }));
+    const taken = takePretrainedArg(rest);
+    pretrained = taken.pretrained;
+    ({ values, positionals } = parseArgs({ args: taken.rest, options: OPTIONS, allowPositionals: true }));
   } catch (e) {
     console.error(`wgslnet ${command}: ${(e as Error).message}\n${HELP[command]}`);
     return 2;
@@ -99,6 +121,24 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    if (command === 'convert') {
+      if (positionals.length !== 2) throw new UsageError(`needs an input .pth and an output .safetensors, got ${positionals.length} arguments`);
+      for (const line of await convertPth(positionals[0]!, positionals[1]!)) console.log(line);
+      return 0;
+    }
+    if (command === 'profile') {
+      if (positionals.length) throw new UsageError(`takes no positional arguments, got ${positionals.join(' ')}`);
+      const arch = values.arch ?? 'resnet18';
+      if (!ARCHS[arch]) throw new UsageError(`--arch must be one of ${Object.keys(ARCHS).join(', ')}, got '${arch}'`);
+      await profileCommand({
+        arch,
+        size: num(values.size, 'size', 64, true),
+        bs: num(values.bs, 'bs', 16, true),
+        mode: values.forward ? 'forward' : 'train',
+        timing: values['wall-clock'] ? 'wall' : undefined,
+      });
+      return 0;
+    }
     if (command === 'predict') {
       if (positionals.length < 2) throw new UsageError('needs a model file and at least one image');
       const [modelPath, ...images] = positionals as [string, ...string[]];
@@ -133,7 +173,7 @@ export async function main(argv: string[]): Promise<number> {
     const engine = await init();
     console.log(`${dls.train.items.length} training and ${dls.valid.items.length} validation images, ${dls.c} classes; GPU: ${engine.description}`);
     manualSeed(data.seed);
-    const learn = visionLearner(dls, arch, { metrics: [errorRate], pretrained: values.pretrained ?? false });
+    const learn = visionLearner(dls, arch, { metrics: [errorRate], pretrained });
     if (command === 'lr-find') {
       const plot = values.plot ?? 'lr_find.png';
       const r = await learn.lrFind({ plot, numIt });

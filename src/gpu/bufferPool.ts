@@ -14,7 +14,9 @@ export interface PooledBuffer {
   readonly size: number;
 }
 
-const USAGE = 0x80 /* STORAGE */ | 0x04 /* COPY_SRC */ | 0x08; /* COPY_DST */
+// UNIFORM too: a kernel may write a tensor (weights packed into panels) that the next one binds
+// as 64 KiB uniform windows (the CPU-adapter kernels).
+const USAGE = 0x80 /* STORAGE */ | 0x40 /* UNIFORM */ | 0x04 /* COPY_SRC */ | 0x08; /* COPY_DST */
 
 /**
  * Size classes: multiples of 256 bytes up to 64 KiB, then four steps per power of two

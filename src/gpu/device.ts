@@ -11,6 +11,12 @@ export interface AdapterReport {
   /** True for CPU implementations (lavapipe/llvmpipe, SwiftShader, WARP). */
   software: boolean;
   features: string[];
+  /**
+   * The subgroup size compute shaders run at, when the adapter has 'subgroups' and a single size
+   * (lavapipe: 8 on AVX2; SwiftShader: 4); else null. The CPU-adapter kernels are written for one
+   * width and must not run at another.
+   */
+  subgroupSize: number | null;
   limits: { maxBufferSize: number; maxStorageBufferBindingSize: number; maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number };
 }
 
@@ -62,6 +68,7 @@ export async function acquireDevice(gpu: GPU | undefined, powerPreference: GPUPo
       description,
       software,
       features: [...device.features].sort(),
+      subgroupSize: subgroupSizeOf(device, info),
       limits: {
         maxBufferSize: device.limits.maxBufferSize,
         maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
@@ -72,9 +79,16 @@ export async function acquireDevice(gpu: GPU | undefined, powerPreference: GPUPo
   };
 }
 
+function subgroupSizeOf(device: GPUDevice, info: GPUAdapterInfo): number | null {
+  if (!device.features.has('subgroups')) return null;
+  const { subgroupMinSize: min, subgroupMaxSize: max } = info as { subgroupMinSize?: number; subgroupMaxSize?: number };
+  return min !== undefined && min === max ? min : null;
+}
+
 export function describeAdapter(a: AdapterReport): string {
   const name = a.description || [a.vendor, a.architecture, a.device].filter(Boolean).join(' ');
-  return `${name}${a.software ? ' (software)' : ''}; features: ${a.features.join(', ') || 'none'}`;
+  const sg = a.subgroupSize ? `; subgroup size ${a.subgroupSize}` : '';
+  return `${name}${a.software ? ' (software)' : ''}; features: ${a.features.join(', ') || 'none'}${sg}`;
 }
 
 export function deviceLostError(info: GPUDeviceLostInfo, lastOp: string): GpuError {

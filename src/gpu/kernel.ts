@@ -13,7 +13,7 @@ export class CompiledKernel {
   private readonly module: GPUShaderModule;
   private readonly pipelineLayout: GPUPipelineLayout;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
-  /** Number of bindings: params (if any) + inputs + outputs. */
+  /** Number of bindings: params (if any) + inputs + outputs + uniform windows. */
   readonly bindingCount: number;
 
   constructor(
@@ -28,6 +28,7 @@ export class CompiledKernel {
     if (hasParams) entries.push({ binding: b++, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
     for (const _ of decl.inputs) entries.push({ binding: b++, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } });
     for (const _ of decl.outputs) entries.push({ binding: b++, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
+    for (const _ of decl.uniforms ?? []) entries.push({ binding: b++, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
     this.bindingCount = b;
     this.bindGroupLayout = device.createBindGroupLayout({ label: decl.file, entries });
     this.pipelineLayout = device.createPipelineLayout({ label: decl.file, bindGroupLayouts: [this.bindGroupLayout] });

@@ -1,7 +1,9 @@
 // A kernel's TypeScript declaration, and the check that it matches its .wgsl file.
 //
-// Convention (DESIGN.md): in @group(0), binding 0 is a uniform struct of params, then the inputs
-// (var<storage, read>), then the outputs (var<storage, read_write>), in declaration order.
+// Convention (docs/design.md): in @group(0), binding 0 is a uniform struct of params, then the inputs
+// (var<storage, read>), then the outputs (var<storage, read_write>), then — for the CPU-adapter
+// kernels only — read-only uniform windows (var<uniform> arrays, e.g. 64 KiB weight panels), in
+// declaration order.
 // The check reads the shader with wgsl_reflect and compares names, order, access and every uniform
 // member's name and type; the uniform buffer is then packed from the reflected offsets, never by hand.
 
@@ -20,6 +22,8 @@ export interface KernelDecl {
   readonly outputs: readonly string[];
   /** Override constants the TypeScript side may set (e.g. workgroup size, op selector). */
   readonly overrides?: readonly string[];
+  /** var<uniform> arrays after the outputs, each bound to a window of a tensor's buffer. */
+  readonly uniforms?: readonly string[];
 }
 
 /** Where each params member lives in the uniform buffer, as reflected from the shader. */
@@ -36,6 +40,8 @@ export interface UniformLayout {
   fields: UniformField[];
   /** Byte size of the struct (rounded up to 16 as uniform buffers require). */
   size: number;
+  /** Byte size of each declared uniform window (decl.uniforms), as the shader declares it. */
+  windowSizes: number[];
 }
 
 /** WGSL spells the same type several ways; normalise "vec4u", "array<vec4<u32>,2>" … to one form. */
@@ -120,7 +126,18 @@ export function checkKernelDecl(decl: KernelDecl, code: string): UniformLayout {
       if (r.access !== e.access) problems.push(`binding ${e.binding} (${e.name}) has access ${r.access}, expected ${e.access}`);
     }
   }
-  if (resources.length > expected.length + (hasParams ? 1 : 0)) {
+  const windowSizes: number[] = [];
+  for (const name of decl.uniforms ?? []) {
+    const r = byBinding.get(binding);
+    if (!r) problems.push(`binding ${binding} (${name}) is missing`);
+    else if (!reflect.uniforms.includes(r)) problems.push(`binding ${binding} (${name}) should be var<uniform>`);
+    else {
+      if (r.name !== name) problems.push(`binding ${binding} is named ${r.name} in the shader but ${name} in the declaration`);
+      windowSizes.push(r.type.size);
+    }
+    binding++;
+  }
+  if (resources.length > expected.length + (decl.uniforms?.length ?? 0) + (hasParams ? 1 : 0)) {
     const extra = resources.filter((r) => r.binding >= binding).map((r) => `${r.name}@${r.binding}`);
     problems.push(`the shader has bindings the declaration does not: ${extra.join(', ')}`);
   }
@@ -131,7 +148,7 @@ export function checkKernelDecl(decl: KernelDecl, code: string): UniformLayout {
   }
 
   if (problems.length) throw new KernelDeclarationError(decl.file, problems);
-  return { fields, size: Math.ceil(size / 16) * 16 };
+  return { fields, size: Math.ceil(size / 16) * 16, windowSizes };
 }
 
 /** Packs params into bytes at the reflected offsets. Missing or extra values throw, naming the kernel. */

@@ -8,7 +8,7 @@ import { describeAdapter, deviceLostError, type AcquiredDevice, type AdapterRepo
 import { GpuError, WgslnetError } from './errors.js';
 import { CompiledKernel, type Overrides } from './kernel.js';
 import { packUniforms, type KernelDecl } from './kernelDecl.js';
-import { Profiler, type KernelTime } from './profiler.js';
+import { Profiler, type DispatchCost, type KernelTime } from './profiler.js';
 
 export interface DebugOptions {
   /** Print every dispatch (op, kernel file, workgroups) to the console. */
@@ -28,6 +28,30 @@ export interface DispatchArgs {
   outputs: readonly PooledBuffer[];
   workgroups: readonly [number, number?, number?];
   overrides?: Overrides;
+  /** One window per declared uniform binding (kernel.uniforms): a buffer and a byte offset in it. */
+  uniforms?: readonly UniformWindow[];
+  /** FLOPs and bytes, for the profiler's GFLOP/s and GB/s. */
+  cost?: DispatchCost;
+}
+
+export interface UniformWindow {
+  buf: PooledBuffer;
+  offset: number;
+}
+
+/** What one dispatch bound, as the wall-clock profiler (wallClock.ts) sees it. */
+export interface ObservedDispatch {
+  op: string;
+  kernel: CompiledKernel;
+  pipeline: GPUComputePipeline;
+  /** The packed Params bytes, or null for a kernel without a uniform. */
+  uniform: Uint8Array | null;
+  /** Storage buffers: inputs, then outputs. */
+  buffers: readonly PooledBuffer[];
+  /** Uniform windows (read-only slices of pooled buffers), after the storage buffers. */
+  windows: readonly { buf: PooledBuffer; offset: number; size: number }[];
+  workgroups: [number, number, number];
+  cost: DispatchCost;
 }
 
 interface PendingCheck {
@@ -38,6 +62,17 @@ interface PendingCheck {
 /** Dispatches per submit before the runtime submits on its own (keeps the GPU busy while JS records). */
 const AUTO_SUBMIT_DISPATCHES = 1024;
 const UNIFORM_CACHE_LIMIT = 8192;
+
+/**
+ * How the runtime awaits an asynchronous GPU operation (onSubmittedWorkDone, mapAsync). The Node
+ * entry replaces it with one that stops Dawn's polling from spinning a core (node/quietWait.ts).
+ */
+export type GpuWait = <T>(start: () => Promise<T>) => Promise<T>;
+let gpuWait: GpuWait = (start) => start();
+
+export function setGpuWait(w: GpuWait): void {
+  gpuWait = w;
+}
 
 export class Runtime {
   readonly device: GPUDevice;
@@ -59,6 +94,10 @@ export class Runtime {
   private profiler: Profiler | null = null;
   private afterSubmit: (() => void)[] = [];
   private lastOp = '(none)';
+  /** The op that launched the current dispatches on its own behalf (see withOp). */
+  private opScope: string | null = null;
+  /** When set, sees every dispatch (profileWallClock records them to replay one by one). */
+  dispatchObserver: ((d: ObservedDispatch) => void) | null = null;
   /** Totals since init, for tests and the profiler. */
   readonly counters = { dispatches: 0, submits: 0, uniformBuffers: 0, bindGroups: 0, stagingBuffers: 0 };
 
@@ -107,17 +146,32 @@ export class Runtime {
     if (a.inputs.length + a.outputs.length !== expected) {
       throw new WgslnetError(`${a.op}: shaders/${a.kernel.file} takes ${expected} buffers, got ${a.inputs.length + a.outputs.length}`);
     }
+    const windows = a.uniforms ?? [];
+    if (windows.length !== (a.kernel.uniforms?.length ?? 0)) {
+      throw new WgslnetError(`${a.op}: shaders/${a.kernel.file} takes ${a.kernel.uniforms?.length ?? 0} uniform windows, got ${windows.length}`);
+    }
     const [x, y = 1, z = 1] = a.workgroups;
     if (x === 0 || y === 0 || z === 0) return; // empty tensor: nothing to do
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (x > max || y > max || z > max) {
       throw new WgslnetError(`${a.op}: shaders/${a.kernel.file} needs workgroups (${x}, ${y}, ${z}); the device allows ${max} per dimension`);
     }
-    const uniform = k.layout.fields.length ? this.uniformBuffer(a.kernel.file, packUniforms(a.kernel.file, k.layout, a.params ?? {})) : null;
-    const bindGroup = this.bindGroup(k, uniform, [...a.inputs, ...a.outputs]);
+    const uniformBytes = k.layout.fields.length ? packUniforms(a.kernel.file, k.layout, a.params ?? {}) : null;
+    const uniform = uniformBytes ? this.uniformBuffer(a.kernel.file, uniformBytes) : null;
+    const bindGroup = this.bindGroup(k, uniform, [...a.inputs, ...a.outputs], windows);
     const pipeline = this.pipeline(k, a.overrides);
+    this.dispatchObserver?.({
+      op: this.opScope ?? a.op,
+      kernel: k,
+      pipeline,
+      uniform: uniformBytes,
+      buffers: [...a.inputs, ...a.outputs],
+      windows: windows.map((w, j) => ({ buf: w.buf, offset: w.offset, size: k.layout.windowSizes[j]! })),
+      workgroups: [x, y, z],
+      cost: a.cost ?? { flops: 0, bytes: 0 },
+    });
     let pass: GPUComputePassEncoder;
-    const timed = this.profiler?.nextPass(a.op, a.kernel.file) ?? null;
+    const timed = this.profiler?.nextPass(this.opScope ?? a.op, a.kernel.file, a.cost ?? { flops: 0, bytes: 0 }) ?? null;
     if (this.profiler && !timed) {
       // The query set is full: submit what is recorded (which drains it), then take a fresh slot.
       this.flush();
@@ -142,6 +196,21 @@ export class Runtime {
       console.log(`[wgslnet] ${a.op.padEnd(16)} ${a.kernel.file.padEnd(36)} wg=(${x},${y},${z})${a.overrides ? ' ' + JSON.stringify(a.overrides) : ''}`);
     }
     if (this.debug.syncErrors || this.opsInBatch.length >= AUTO_SUBMIT_DISPATCHES) this.flush();
+  }
+
+  /**
+   * Runs fn with every dispatch it makes attributed to `op` in profiles: a convolution's padding,
+   * packing, im2col, matmul and layout copies all count as the convolution. Nested calls keep the
+   * outermost op.
+   */
+  withOp<T>(op: string, fn: () => T): T {
+    if (this.opScope !== null) return fn();
+    this.opScope = op;
+    try {
+      return fn();
+    } finally {
+      this.opScope = null;
+    }
   }
 
   /** Submits everything recorded so far. Cheap when nothing is pending. */
@@ -181,7 +250,7 @@ export class Runtime {
     this.encoderNoPass().copyBufferToBuffer(buf.gpu, byteOffset, staging, 0, size);
     this.flush();
     try {
-      await staging.mapAsync(GPUMapMode.READ, 0, size);
+      await gpuWait(() => staging.mapAsync(GPUMapMode.READ, 0, size));
     } catch (e) {
       await this.throwPending();
       throw new GpuError(`reading back a buffer failed after ${this.lastOp}: ${(e as Error).message}`, 'internal');
@@ -204,8 +273,8 @@ export class Runtime {
     try {
       await fn();
       this.flush();
-      await this.device.queue.onSubmittedWorkDone();
-      return await this.profiler.results();
+      await gpuWait(() => this.device.queue.onSubmittedWorkDone());
+      return await gpuWait(() => this.profiler!.results());
     } finally {
       this.profiler.destroy();
       this.profiler = null;
@@ -215,14 +284,14 @@ export class Runtime {
   /** Submits pending work, waits for the GPU to finish it, and throws any error it reported. */
   async sync(): Promise<void> {
     this.flush();
-    await this.device.queue.onSubmittedWorkDone();
+    await gpuWait(() => this.device.queue.onSubmittedWorkDone());
     await this.throwPending();
   }
 
   private async throwPending(): Promise<void> {
     const checks = this.checks;
     this.checks = [];
-    const results = await Promise.all(checks.map((c) => c.done));
+    const results = await gpuWait(() => Promise.all(checks.map((c) => c.done)));
     const first = results.find((r) => r !== null) ?? this.uncaptured.shift() ?? this.lost;
     if (first) {
       // Later errors in the same stretch of work are almost always the first one cascading (an
@@ -282,15 +351,23 @@ export class Runtime {
     this.bindGroups.clear();
   }
 
-  private bindGroup(k: CompiledKernel, uniform: { gpu: GPUBuffer; id: number } | null, buffers: readonly PooledBuffer[]): GPUBindGroup {
+  private bindGroup(k: CompiledKernel, uniform: { gpu: GPUBuffer; id: number } | null, buffers: readonly PooledBuffer[], windows: readonly UniformWindow[]): GPUBindGroup {
     let key = `${k.decl.file}|${uniform?.id ?? 0}`;
     for (const b of buffers) key += ',' + b.id;
+    for (const w of windows) key += `,${w.buf.id}@${w.offset}`;
     let bg = this.bindGroups.get(key);
     if (!bg) {
       const entries: GPUBindGroupEntry[] = [];
       let i = 0;
       if (uniform) entries.push({ binding: i++, resource: { buffer: uniform.gpu } });
       for (const b of buffers) entries.push({ binding: i++, resource: { buffer: b.gpu } });
+      windows.forEach((w, j) => {
+        const size = k.layout.windowSizes[j]!;
+        if (w.offset + size > w.buf.size) {
+          throw new WgslnetError(`shaders/${k.decl.file}: uniform window ${k.decl.uniforms![j]} needs bytes [${w.offset}, ${w.offset + size}) of a ${w.buf.size}-byte buffer`);
+        }
+        entries.push({ binding: i++, resource: { buffer: w.buf.gpu, offset: w.offset, size } });
+      });
       bg = this.device.createBindGroup({ label: k.decl.file, layout: k.bindGroupLayout, entries });
       this.bindGroups.set(key, bg);
       this.counters.bindGroups++;

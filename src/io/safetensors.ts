@@ -141,3 +141,26 @@ export function serializeSafetensors(entries: OutEntry[], metadata: Record<strin
   }
   return out;
 }
+
+/** Serialises entries as they are (any dtype, bytes already little-endian): a lossless conversion. */
+export function serializeRawSafetensors(entries: [string, TensorEntry][], metadata: Record<string, string> = {}): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, e] of entries) {
+    header[name] = { dtype: e.dtype, shape: [...e.shape], data_offsets: [offset, offset + e.bytes.byteLength] };
+    offset += e.bytes.byteLength;
+  }
+  const raw = new TextEncoder().encode(JSON.stringify(header));
+  const jsonBytes = new Uint8Array(raw.byteLength + ((8 - (raw.byteLength % 8)) % 8)).fill(0x20); // padded with spaces to 8 bytes
+  jsonBytes.set(raw);
+  const out = new Uint8Array(8 + jsonBytes.byteLength + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(jsonBytes.byteLength), true);
+  out.set(jsonBytes, 8);
+  let at = 8 + jsonBytes.byteLength;
+  for (const [, e] of entries) {
+    out.set(e.bytes, at);
+    at += e.bytes.byteLength;
+  }
+  return out;
+}

@@ -12,21 +12,22 @@ import type { ItemTfm } from '../data/itemTransforms.js';
 import { VisionModel } from './head.js';
 import { predictMany, type ImageSource, type InferenceSetup, type Prediction } from './predict.js';
 import { archByName } from './archs.js';
+import type { Learner } from './learner.js';
 import type { VisionLearner } from './visionLearner.js';
 
 const OPT_PREFIX = 'optimizer.';
 
-/** Writes weights and optimizer state to `path` (fastai's learn.save). */
-export async function saveCheckpoint(learn: VisionLearner, path: string): Promise<void> {
+/** Writes weights and (unless withOpt is false) optimizer state to `path` (fastai's learn.save). */
+export async function saveCheckpoint(learn: Learner, path: string, withOpt = true): Promise<void> {
   await learn.waitReady();
   const entries: OutEntry[] = await stateEntries(learn.model);
-  const opt = await learn.opt.stateDict();
+  const opt = withOpt ? await learn.opt.stateDict() : { step: 0, tensors: new Map() };
   for (const [k, { shape, values }] of opt.tensors) entries.push({ name: OPT_PREFIX + k, dtype: 'F32', shape, values });
   await writeBytes(path, serializeSafetensors(entries, { wgslnet: 'checkpoint', arch: learn.arch, optimizerStep: String(opt.step) }));
 }
 
-/** Restores weights and optimizer state saved by saveCheckpoint (learn.load). */
-export async function loadCheckpoint(learn: VisionLearner, path: string, withOpt = true): Promise<void> {
+/** Restores weights and (unless withOpt is false, which leaves the optimizer as it is) optimizer state saved by saveCheckpoint (learn.load). */
+export async function loadCheckpoint(learn: Learner, path: string, withOpt = true): Promise<void> {
   const file = parseSafetensors(await readBytes(path), path);
   const model = new Map<string, TensorEntry>();
   const opt = new Map<string, { shape: readonly number[]; values: Float32Array }>();
@@ -36,8 +37,9 @@ export async function loadCheckpoint(learn: VisionLearner, path: string, withOpt
   }
   await learn.waitReady();
   loadEntries(learn.model, model, path);
+  if (!withOpt) return;
   learn.opt.resetState();
-  if (withOpt) learn.opt.loadStateDict({ step: Number(file.metadata.optimizerStep ?? 0), tensors: opt });
+  learn.opt.loadStateDict({ step: Number(file.metadata.optimizerStep ?? 0), tensors: opt });
 }
 
 /** Writes what inference needs (learn.export). */

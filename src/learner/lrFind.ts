@@ -1,30 +1,41 @@
-// fastai's lr_find: train with a learning rate growing exponentially from `start` to `end` over
-// `numIt` steps, record the smoothed loss, stop once it exceeds 4× the best, then put the weights,
-// BatchNorm statistics and optimizer state back as they were. Suggests learning rates (valley,
-// minimum, steep) and can plot loss against learning rate as a PNG.
+// fastai's lr_find: fit() with the LRFinder callback, which raises the learning rate exponentially
+// from `start` to `end` over `numIt` steps, records the smoothed loss, stops once it exceeds 4× the
+// best (or is NaN), skips validation, and afterwards puts the weights, BatchNorm statistics,
+// optimizer state and history back as they were. The suggestions (valley, minimum, steep) follow
+// fastai's callback/schedule.py line for line; the plot is loss against learning rate as a PNG.
 
 import { BatchNorm } from '../nn/layers.js';
 import { clone } from '../ops/layout.js';
 import { keep } from '../tensor/scope.js';
-import { Canvas, BLUE, GRAY, RED, BLACK } from '../plot/canvas.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { BLUE, RED } from '../plot/canvas.js';
+import { lineChart } from '../plot/chart.js';
+import { Callback, CancelFit, CancelValidate } from './callback.js';
 import type { Learner } from './learner.js';
-import { SmoothLoss } from './recorder.js';
+import type { History } from './recorder.js';
+import { ProgressCallback } from './progress.js';
 
 export interface LrFindOptions {
-  start?: number;
-  end?: number;
+  /** First learning rate (one for all layer groups, or one per group). */
+  start?: number | number[];
+  end?: number | number[];
   numIt?: number;
+  /** Stop once the smoothed loss exceeds 4× the best so far (fastai's stop_div). */
+  stopDiv?: boolean;
   /** Write the loss-vs-learning-rate plot here (PNG). */
   plot?: string;
 }
 
-export interface LrFindResult {
-  /** Learning rates and smoothed losses of every step taken. */
-  lrs: number[];
-  losses: number[];
+export interface LrSuggestions {
   valley: number;
   minimum: number;
   steep: number;
+}
+
+export interface LrFindResult extends LrSuggestions {
+  /** Learning rates and smoothed losses of every step taken. */
+  lrs: number[];
+  losses: number[];
 }
 
 /** fastai's valley: the longest run of decreasing loss; a point two thirds of the way down it. */
@@ -42,15 +53,17 @@ export function valley(lrs: number[], losses: number[]): number {
     }
   }
   const sections = (maxEnd - maxStart) / 3;
-  return lrs[maxStart + Math.floor(sections) + Math.floor(sections / 2)]!;
+  return lrs[maxStart + Math.trunc(sections) + Math.trunc(sections / 2)]!;
 }
 
-/** fastai's minimum: a tenth of the learning rate with the lowest loss. */
+/** fastai's minimum: a tenth of the learning rate with the lowest loss (the first, on a tie). */
 export function minimum(lrs: number[], losses: number[]): number {
-  return lrs[losses.indexOf(Math.min(...losses))]! / 10;
+  let best = 0;
+  for (let i = 1; i < losses.length; i++) if (losses[i]! < losses[best]!) best = i;
+  return lrs[best]! / 10;
 }
 
-/** fastai's steep: where the loss falls fastest against log(lr). */
+/** fastai's steep: the learning rate where the loss falls fastest against log(lr). */
 export function steep(lrs: number[], losses: number[]): number {
   let best = 0;
   let bestGrad = Infinity;
@@ -61,80 +74,107 @@ export function steep(lrs: number[], losses: number[]): number {
   return lrs[best]!;
 }
 
-export async function lrFind(learn: Learner, o: LrFindOptions = {}): Promise<LrFindResult> {
-  const [start, end, numIt] = [o.start ?? 1e-7, o.end ?? 10, o.numIt ?? 100];
-  await learn.waitReady();
-  // Snapshot: every weight and statistic on the GPU (copies), BN counters and optimizer state on the CPU.
-  const saved = [...learn.model.stateDict()].map(([, t]) => [t, keep(clone(t))] as const);
-  const bns = learn.model.namedModules().flatMap(([, m]) => (m instanceof BatchNorm ? [[m, m.numBatchesTracked] as const] : []));
-  const optState = await learn.opt.stateDict();
-  const lrs: number[] = [];
-  const losses: number[] = [];
-  const smooth = new SmoothLoss();
-  let best = Infinity;
-  try {
-    learn.model.train();
-    outer: while (lrs.length < numIt) {
-      for await (const b of learn.dls.train) {
-        const lr = start * (end / start) ** (lrs.length / numIt);
-        let loss: number;
-        try {
-          loss = await learn.trainStep(b.x, b.y, { lrs: learn.lrs(lr), mom: 0.9 });
-        } finally {
-          b.x.dispose();
-        }
-        const s = smooth.add(loss);
-        lrs.push(lr);
-        losses.push(s);
-        best = Math.min(best, s);
-        learn.output.status(`lrFind: ${lrs.length}/${numIt}  lr ${lr.toExponential(2)}  loss ${s.toFixed(4)}`);
-        if (s > 4 * best || Number.isNaN(s) || lrs.length >= numIt) break outer;
-      }
-    }
-  } finally {
-    for (const [t, copy] of saved) {
-      t.assign(copy);
-      copy.dispose();
-    }
-    for (const [m, n] of bns) m.numBatchesTracked = n;
-    learn.opt.resetState();
-    learn.opt.loadStateDict(optState);
-  }
-  // As fastai: skip the first tenth and the last five steps, and stop at the first NaN.
+/**
+ * fastai's lr_find post-processing: skip the first numIt/10 and the last five steps, cut at the
+ * first NaN, then the three suggestions. (With fewer than two points left, the whole curve is used.)
+ */
+export function suggestLrs(lrs: number[], losses: number[], numIt: number): LrSuggestions & { used: [number[], number[]] } {
   let [sl, sv] = [lrs.slice(Math.floor(numIt / 10), -5), losses.slice(Math.floor(numIt / 10), -5)];
   const nan = sv.findIndex(Number.isNaN);
   if (nan >= 0) [sl, sv] = [sl.slice(0, nan), sv.slice(0, nan)];
   if (sl.length < 2) [sl, sv] = [lrs, losses];
-  const result = { lrs, losses, valley: valley(sl, sv), minimum: minimum(sl, sv), steep: steep(sl, sv) };
-  if (o.plot) await plotLrFind(result, sl, sv, o.plot);
+  return { valley: valley(sl, sv), minimum: minimum(sl, sv), steep: steep(sl, sv), used: [sl, sv] };
+}
+
+/** fastai's LRFinder callback (what lrFind adds to its fit). */
+export class LRFinder extends Callback {
+  override order = 60;
+  readonly lrs: number[] = [];
+  readonly losses: number[] = [];
+  readonly numIt: number;
+  private best = Infinity;
+  private done = false;
+  private saved: { weights: [Tensor, Tensor][]; bns: [BatchNorm, number][]; opt: Awaited<ReturnType<Learner['opt']['stateDict']>>; history: History } | null = null;
+
+  constructor(readonly o: Omit<LrFindOptions, 'plot'> = {}) {
+    super();
+    this.numIt = Math.max(6, o.numIt ?? 100);
+  }
+
+  /** The learning rate of each layer group at step i. */
+  lrAt(learn: Learner, i: number): number[] {
+    const [s, e] = [learn.lrs(this.o.start ?? 1e-7), learn.lrs(this.o.end ?? 10)];
+    return s.map((a, g) => a * (e[g]! / a) ** (i / this.numIt));
+  }
+
+  override async beforeFit(learn: Learner): Promise<void> {
+    // Snapshot: every weight and statistic on the GPU (copies), BN counters and optimizer state on the CPU.
+    const h = learn.history;
+    this.saved = {
+      weights: [...learn.model.stateDict()].map(([, t]) => [t, keep(clone(t))]),
+      bns: learn.model.namedModules().flatMap(([, m]) => (m instanceof BatchNorm ? [[m, m.numBatchesTracked] as [BatchNorm, number]] : [])),
+      opt: await learn.opt.stateDict(),
+      history: { ...h, hypers: [...h.hypers], losses: [...h.losses], smoothLosses: [...h.smoothLosses] },
+    };
+  }
+  override beforeBatch(learn: Learner): void {
+    if (!learn.training) return;
+    if (learn.trainIter >= this.numIt) throw new CancelFit();
+    learn.setHypers({ lrs: this.lrAt(learn, learn.trainIter) });
+  }
+  override afterBatch(learn: Learner): void {
+    if (!learn.training || this.done) return;
+    const s = learn.smoothLoss;
+    this.lrs.push(this.lrAt(learn, learn.trainIter - 1).at(-1)!);
+    this.losses.push(s);
+    this.best = Math.min(this.best, s);
+    learn.output.status(`lrFind: ${this.lrs.length}/${this.numIt}  lr ${this.lrs.at(-1)!.toExponential(2)}  loss ${s.toFixed(4)}`);
+    const diverged = (this.o.stopDiv ?? true) && (s > 4 * this.best || Number.isNaN(s));
+    if (diverged || learn.trainIter >= this.numIt) {
+      this.done = true;
+      throw new CancelFit();
+    }
+  }
+  override beforeValidate(): void {
+    throw new CancelValidate();
+  }
+  override afterFit(learn: Learner): void {
+    learn.opt.zeroGrad();
+    const saved = this.saved;
+    if (!saved) return;
+    for (const [t, copy] of saved.weights) {
+      t.assign(copy);
+      copy.dispose();
+    }
+    for (const [m, n] of saved.bns) m.numBatchesTracked = n;
+    learn.opt.resetState();
+    learn.opt.loadStateDict(saved.opt);
+    Object.assign(learn.history, saved.history); // lrFind's steps and epochs leave no trace
+    this.saved = null;
+  }
+}
+
+export async function lrFind(learn: Learner, o: LrFindOptions = {}): Promise<LrFindResult> {
+  const finder = new LRFinder(o);
+  const nEpoch = Math.floor(finder.numIt / learn.dls.train.length) + 1;
+  // As fastai's no_logging: no table for this fit; the finder shows its own status line.
+  const progress = learn.cbs.filter((c) => c instanceof ProgressCallback);
+  learn.removeCbs(progress);
+  try {
+    await learn.fit(nEpoch, finder.lrAt(learn, 0), { cbs: [finder] });
+  } finally {
+    learn.addCbs(progress);
+  }
+  const { used, ...suggestions } = suggestLrs(finder.lrs, finder.losses, finder.numIt);
+  const result = { lrs: finder.lrs, losses: finder.losses, ...suggestions };
+  if (o.plot) await plotLrFind(result, used[0], used[1], o.plot);
   return result;
 }
 
 /** Loss against learning rate (log scale), the valley suggestion marked in red. */
 async function plotLrFind(r: LrFindResult, lrs: number[], losses: number[], path: string): Promise<void> {
-  const [W, H, L, B, T, R] = [560, 360, 70, 40, 20, 20];
-  const cv = new Canvas(W, H);
-  const [x0, x1] = [Math.log10(lrs[0]!), Math.log10(lrs.at(-1)!)];
-  const finite = losses.filter(Number.isFinite);
-  const [y0, y1] = [Math.min(...finite), Math.max(...finite)];
-  const px = (lr: number) => L + ((Math.log10(lr) - x0) / (x1 - x0 || 1)) * (W - L - R);
-  const py = (v: number) => H - B - ((v - y0) / (y1 - y0 || 1)) * (H - B - T);
-  cv.line(L, T, L, H - B, BLACK);
-  cv.line(L, H - B, W - R, H - B, BLACK);
-  for (let d = Math.ceil(x0); d <= Math.floor(x1); d++) {
-    const x = px(10 ** d);
-    cv.line(x, H - B, x, H - B + 4, BLACK);
-    cv.line(x, T, x, H - B - 1, GRAY);
-    cv.text(x - 16, H - B + 8, `1e${d}`);
-  }
-  for (let k = 0; k <= 4; k++) {
-    const v = y0 + ((y1 - y0) * k) / 4;
-    cv.text(4, py(v) - 6, v.toFixed(3));
-    cv.line(L - 4, py(v), L, py(v), BLACK);
-  }
-  for (let i = 0; i + 1 < lrs.length; i++) if (Number.isFinite(losses[i]! + losses[i + 1]!)) cv.line(px(lrs[i]!), py(losses[i]!), px(lrs[i + 1]!), py(losses[i + 1]!), BLUE);
   const vi = lrs.indexOf(r.valley);
-  if (vi >= 0) cv.fillRect(Math.round(px(r.valley)) - 3, Math.round(py(losses[vi]!)) - 3, 7, 7, RED);
-  cv.text(L + 8, T, `Loss vs learning rate; valley ${r.valley.toExponential(2)}`);
-  await cv.save(path);
+  const marks = vi >= 0 ? [{ x: r.valley, y: losses[vi]!, color: RED }] : [];
+  const chart = lineChart([{ xs: lrs, ys: losses, color: BLUE }], { title: `Loss vs learning rate; valley ${r.valley.toExponential(2)}`, logX: true, marks });
+  await chart.save(path);
 }

@@ -1,7 +1,7 @@
 // visionLearner(dls, resnet18, { metrics, pretrained }): fastai's vision_learner (cnnLearner is the
-// same function). The body is the ResNet cut before pooling, loaded from torchvision-named
-// safetensors when `pretrained` is a path; the head is fastai's; pretrained models are frozen
-// and their inputs normalised with ImageNet statistics, as fastai does.
+// same function). The body is the ResNet cut before pooling, starting from torchvision's ImageNet
+// weights unless told otherwise (see pretrained.ts for where they come from); the head is fastai's;
+// pretrained models are frozen and their inputs normalised with ImageNet statistics, as fastai does.
 
 import { WgslnetError } from '../gpu/errors.js';
 import { archByName, archName, type Arch } from './archs.js';
@@ -9,23 +9,48 @@ import { imagenetStats } from '../data/batchTransforms.js';
 import type { DataLoaders } from '../data/dataLoaders.js';
 import { VisionModel } from './head.js';
 import { Learner, type LearnerOptions } from './learner.js';
-import { exportLearner, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { exportLearner } from './checkpoint.js';
 import { lrFind, type LrFindOptions, type LrFindResult } from './lrFind.js';
 import { predictMany, type ImageSource, type Prediction } from './predict.js';
+import { loadEntries } from '../nn/weights.js';
+import type { ResNet } from '../models/resnet.js';
+import { fetchPretrained, WeightsUnavailableError, type PretrainedSource } from './pretrained.js';
 
 export interface VisionLearnerOptions extends LearnerOptions {
-  /** A safetensors file of torchvision weights for the body (fc is ignored); none by default. */
-  pretrained?: string | Uint8Array | false;
+  /**
+   * Where the body's weights come from (fc is ignored). By default, torchvision's DEFAULT ImageNet
+   * weights (V1 for ResNet-18/34, V2 for 50/101/152): from wgslnet's cache, PyTorch's hub cache, or
+   * downloaded; when they cannot be had, one line says so and training starts from random weights.
+   * `true`: the same, but unavailable weights are an error. `false`: random weights, no lookup.
+   * A path or URL (`.pth` or `.safetensors`), the file's bytes, or a File the user picked.
+   */
+  pretrained?: boolean | string | Uint8Array | ArrayBuffer | Blob;
+  /** Base URL of a mirror of torchvision's weight files (default: $WGSLNET_WEIGHTS_URL, else download.pytorch.org). */
+  weightsUrl?: string;
 }
 
 export class VisionLearner extends Learner {
   constructor(
     dls: DataLoaders,
     model: VisionModel,
-    readonly arch: string,
+    override readonly arch: string,
     opts: LearnerOptions,
   ) {
     super(dls, model, opts);
+  }
+
+  /** Set once freeze/unfreeze has been called, so default weights that arrive later keep the user's choice. */
+  private freezeChosen = false;
+
+  override freezeTo(n: number): void {
+    this.freezeChosen = true;
+    super.freezeTo(n);
+  }
+
+  /** After default pretrained weights have loaded: frozen (unless chosen already) and ImageNet-normalised, as fastai. */
+  usePretrainedDefaults(): void {
+    if (!this.freezeChosen) this.freeze();
+    if (!this.dls.batchTfms.normalize) this.dls = this.dls.withNormalize(imagenetStats);
   }
 
   /** { label, index, probs } for one image (a path, encoded bytes or pixels). */
@@ -36,16 +61,6 @@ export class VisionLearner extends Learner {
   async predictMany(srcs: ImageSource[], bs?: number): Promise<Prediction[]> {
     await this.waitReady();
     return predictMany({ model: this.model, vocab: this.dls.vocab, itemTfms: this.dls.itemTfms, normalize: this.dls.batchTfms.normalize }, srcs, bs);
-  }
-
-  /** Weights and optimizer state, written atomically (fastai's learn.save). */
-  save(path: string): Promise<void> {
-    return saveCheckpoint(this, path);
-  }
-
-  /** Restores what save() wrote. */
-  load(path: string, opts: { withOpt?: boolean } = {}): Promise<void> {
-    return loadCheckpoint(this, path, opts.withOpt ?? true);
   }
 
   /** Weights, vocabulary and transforms for loadLearner (fastai's learn.export). */
@@ -76,21 +91,34 @@ export function visionLearner(dls: DataLoaders, arch: Arch | string, opts: Visio
   const body = archFn({ numClasses: 0 });
   const learnerOpts: LearnerOptions = { ...opts };
   const out = new VisionLearner(dls, new VisionModel(body, dls.c), name, learnerOpts);
-  if (opts.pretrained) {
-    const source = opts.pretrained;
-    out.whenReady(async () => {
-      const loaded = new Set(await body.loadSafetensors(source, { strict: false }));
-      const missing = [...body.stateDict().keys()].filter((k) => !loaded.has(k));
-      if (missing.length) {
-        throw new WgslnetError(`${typeof source === 'string' ? source : 'pretrained weights'}: not ${name} weights; missing ${missing.length} keys (${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''})`);
-      }
-    });
+  const pretrained = opts.pretrained;
+  if (pretrained === false) return out;
+  const asked = pretrained !== undefined;
+  if (asked) {
     out.dls = dls.withNormalize(imagenetStats);
     out.freeze();
-  } else {
-    out.output.line(`visionLearner: no pretrained weights (none can be downloaded here), so ${name} starts from random initialisation; pass { pretrained: '${name}.safetensors' } to start from torchvision's.`);
   }
+  out.whenReady(async () => {
+    try {
+      const file = await fetchPretrained((pretrained ?? true) as PretrainedSource, name, { output: out.output, baseUrl: opts.weightsUrl });
+      loadBody(body, file.tensors, file.name, name);
+    } catch (e) {
+      if (asked || !(e instanceof WeightsUnavailableError)) throw e;
+      out.output.line(`visionLearner: ${e.what}; ${name} starts from random weights. ${e.hint}, or pass { pretrained: false } to skip this lookup.`);
+      return;
+    }
+    if (!asked) out.usePretrainedDefaults();
+  });
   return out;
+}
+
+/** Torchvision-named weights into the body: fc and other extra keys are ignored, a missing one is an error. */
+function loadBody(body: ResNet, tensors: Parameters<typeof loadEntries>[1], source: string, arch: string): void {
+  const loaded = new Set(loadEntries(body, tensors, source, false));
+  const missing = [...body.stateDict().keys()].filter((k) => !loaded.has(k));
+  if (missing.length) {
+    throw new WgslnetError(`${source}: not ${arch} weights; missing ${missing.length} keys (${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''})`);
+  }
 }
 
 /** fastai's older name for visionLearner. */

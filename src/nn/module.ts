@@ -89,6 +89,16 @@ export abstract class Module {
     return loadSafetensors(this, source, opts.strict ?? true);
   }
 
+  /**
+   * Loads a PyTorch `.pth` checkpoint (path, URL or bytes; torch.save's zip or legacy format) through
+   * a restricted unpickler that runs nothing; strict as loadSafetensors. `log` hears which key
+   * ('state_dict', 'model') held a nested state dict.
+   */
+  async loadPth(source: string | Uint8Array | ArrayBuffer, opts: { strict?: boolean; log?: (line: string) => void } = {}): Promise<string[]> {
+    const { loadPth } = await import('./weights.js');
+    return loadPth(this, source, opts.strict ?? true, opts.log);
+  }
+
   /** Saves the weights as safetensors, atomically; loads in PyTorch with torchvision's names. */
   async saveSafetensors(path: string, metadata?: Record<string, string>): Promise<void> {
     const { saveSafetensors } = await import('./weights.js');

@@ -1,6 +1,7 @@
 // Weights in and out of a Module as safetensors with torchvision's key names.
 
 import { runtime } from '../gpu/runtime.js';
+import { parsePth } from '../io/pth.js';
 import { parseSafetensors, serializeSafetensors, toFloat32, type OutEntry, type TensorEntry } from '../io/safetensors.js';
 import { readBytes, writeBytes } from '../io/platform.js';
 import { BatchNorm } from './layers.js';
@@ -22,6 +23,18 @@ function batchNormsByKey(m: Module): Map<string, BatchNorm> {
 export async function loadSafetensors(m: Module, source: string | Uint8Array | ArrayBuffer, strict = true): Promise<string[]> {
   const name = typeof source === 'string' ? source : 'safetensors bytes';
   return loadEntries(m, parseSafetensors(await readBytes(source), name).tensors, name, strict);
+}
+
+/**
+ * Loads a PyTorch checkpoint (`.pth`/`.pt`, zip or legacy format; see io/pth.ts) into `m`, with
+ * loadSafetensors' strict key report. Nothing in the file is executed. When the state dict sits
+ * under 'state_dict' or 'model', `log` says so.
+ */
+export async function loadPth(m: Module, source: string | Uint8Array | ArrayBuffer, strict = true, log: (line: string) => void = console.log): Promise<string[]> {
+  const name = typeof source === 'string' ? source : 'pth bytes';
+  const pth = parsePth(await readBytes(source), name);
+  if (pth.stateKey) log(`${name}: using the state dict under '${pth.stateKey}'`);
+  return loadEntries(m, pth.tensors, name, strict);
 }
 
 /** Copies parsed tensors (key → entry) into `m`, checked as loadSafetensors describes. */

@@ -6,10 +6,13 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { WgslnetError } from '../gpu/errors.js';
 import type { FileIO } from '../io/platform.js';
 
+/** The Buffer's bytes as a plain Uint8Array view (new Uint8Array(buffer) would copy them). */
+export const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
 export const nodeFileIO: FileIO = {
   async readFile(path) {
     try {
-      return new Uint8Array(await readFile(path));
+      return view(await readFile(path));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new WgslnetError(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : (e as Error).message})`);

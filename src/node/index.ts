@@ -8,14 +8,21 @@ import { setFileIO } from '../io/platform.js';
 import { nodeFileIO } from './files.js';
 import { setImageIO } from '../data/loader.js';
 import { nodeImageIO } from './images.js';
+import { setGpuWait } from '../gpu/runtime.js';
+import { quietly } from './quietWait.js';
+import { setWeightStore } from '../io/weightStore.js';
+import { nodeWeightStore } from './weightStore.js';
 
 setFileIO(nodeFileIO);
 setImageIO(nodeImageIO);
+setGpuWait(quietly);
+setWeightStore(nodeWeightStore);
 
 export * from '../core.js';
 export { getImageFiles } from './imageFiles.js';
 export { decodeImage } from './decode.js';
 export { setDecodeWorkers, verifyImages } from './images.js';
+export { wgslnetCacheDir, torchHubCacheDir } from './weightStore.js';
 
 let dawn: GPU | null = null;
 

@@ -11,12 +11,25 @@ import type { Tensor } from '../tensor/tensor.js';
 import { ones, zeros } from './creation.js';
 import { grid1d, launch, output } from './launch.js';
 
-const BN_STATS = defineKernel({ file: 'norm/bn_stats.wgsl', params: { N: 'u32', C: 'u32', HW: 'u32' }, inputs: ['x'], outputs: ['mean', 'var_'], overrides: ['WG'] });
+const BN_STATS = defineKernel({
+  file: 'norm/bn_stats.wgsl',
+  params: { N: 'u32', C: 'u32', HW: 'u32', eps: 'f32' },
+  inputs: ['x', 'gamma', 'beta'],
+  outputs: ['mean', 'var_', 'coef'],
+  overrides: ['WG'],
+});
+const BN_COEF = defineKernel({
+  file: 'norm/bn_coef.wgsl',
+  params: { C: 'u32', eps: 'f32' },
+  inputs: ['mean', 'var_', 'gamma', 'beta'],
+  outputs: ['coef'],
+});
 const BN_APPLY = defineKernel({
   file: 'norm/bn_apply.wgsl',
-  params: { n: 'u32', C: 'u32', HW: 'u32', eps: 'f32' },
-  inputs: ['x', 'mean', 'var_', 'gamma', 'beta'],
+  params: { n: 'u32', C: 'u32', HW: 'u32' },
+  inputs: ['x'],
   outputs: ['y'],
+  uniforms: ['coef'],
   overrides: ['WG', 'RELU'],
 });
 const BN_RUNNING = defineKernel({
@@ -28,17 +41,22 @@ const BN_RUNNING = defineKernel({
 const BN_BACKWARD_REDUCE = defineKernel({
   file: 'norm/bn_backward_reduce.wgsl',
   params: { N: 'u32', C: 'u32', HW: 'u32', eps: 'f32' },
-  inputs: ['x', 'y', 'dy', 'mean', 'var_'],
-  outputs: ['dbeta', 'dgamma'],
-  overrides: ['WG', 'RELU'],
+  inputs: ['x', 'y', 'dy', 'mean', 'var_', 'gamma'],
+  outputs: ['dbeta', 'dgamma', 'dcoef'],
+  overrides: ['WG', 'RELU', 'TRAINING'],
 });
 const BN_BACKWARD_DX = defineKernel({
   file: 'norm/bn_backward_dx.wgsl',
-  params: { n: 'u32', C: 'u32', HW: 'u32', M: 'f32', eps: 'f32' },
-  inputs: ['x', 'y', 'dy', 'mean', 'var_', 'gamma', 'dbeta', 'dgamma'],
+  params: { n: 'u32', C: 'u32', HW: 'u32' },
+  inputs: ['x', 'y', 'dy'],
   outputs: ['dx'],
-  overrides: ['WG', 'RELU', 'TRAINING'],
+  uniforms: ['dcoef'],
+  overrides: ['WG', 'RELU'],
 });
+
+/** Per-channel coefficients live in a 64 KiB uniform window of vec4s (see bn_apply.wgsl). */
+const MAX_CHANNELS = 4096;
+const coefficients = (op: string) => output([MAX_CHANNELS * 4], op);
 
 export interface BatchNormOptions {
   weight?: Tensor | null;
@@ -68,15 +86,17 @@ function batchNormImpl(
   }
   if (!training && (!runningMean || !runningVar)) throw new WgslnetError(`${op}: evaluation mode needs running statistics`);
   if (training && M < 2) throw new WgslnetError(`${op}: training needs more than one value per channel, got input ${shapeStr(x.shape)}`);
+  if (C > MAX_CHANNELS) throw new WgslnetError(`${op}: at most ${MAX_CHANNELS} channels are supported (shaders/norm/bn_apply.wgsl keeps them in one uniform window), got input ${shapeStr(x.shape)}`);
 
   const gamma = opts.weight ?? ones([C]);
   const beta = opts.bias ?? zeros([C]);
   let mean: Tensor;
   let var_: Tensor;
+  const coef = coefficients(op);
   if (training) {
     mean = output([C], op);
     var_ = output([C], op);
-    launch(op, BN_STATS, { params: { N, C, HW }, inputs: [x], outputs: [mean, var_], workgroups: [C] });
+    launch(op, BN_STATS, { params: { N, C, HW, eps }, inputs: [x, gamma, beta], outputs: [mean, var_, coef], workgroups: [C] });
     if (runningMean && runningVar) {
       launch(`${op} running stats`, BN_RUNNING, {
         params: { C, momentum, unbias: M / (M - 1) },
@@ -88,27 +108,33 @@ function batchNormImpl(
   } else {
     mean = runningMean!;
     var_ = runningVar!;
+    launch(op, BN_COEF, { params: { C, eps }, inputs: [mean, var_, gamma, beta], outputs: [coef], workgroups: [Math.ceil(C / 64)] });
   }
   const y = output(x.shape, op);
   const RELU = relu ? 1 : 0;
-  launch(op, BN_APPLY, { params: { n: x.size, C, HW, eps }, inputs: [x, mean, var_, gamma, beta], outputs: [y], workgroups: grid1d(x.size), overrides: { RELU } });
+  launch(op, BN_APPLY, { params: { n: x.size, C, HW }, inputs: [x], outputs: [y], uniforms: [{ t: coef, offset: 0 }], workgroups: grid1d(x.size), overrides: { RELU } });
+  coef.dispose();
 
   const parents = [x, ...(opts.weight ? [opts.weight] : []), ...(opts.bias ? [opts.bias] : [])];
   record(y, op, parents, (dy) => {
     const dbeta = output([C], `${op} backward`);
     const dgamma = output([C], `${op} backward`);
-    launch(`${op} backward`, BN_BACKWARD_REDUCE, { params: { N, C, HW, eps }, inputs: [x, y, dy, mean, var_], outputs: [dbeta, dgamma], workgroups: [C], overrides: { RELU } });
+    const dcoef = coefficients(`${op} backward`);
+    const TRAINING = training ? 1 : 0;
+    launch(`${op} backward`, BN_BACKWARD_REDUCE, { params: { N, C, HW, eps }, inputs: [x, y, dy, mean, var_, gamma], outputs: [dbeta, dgamma, dcoef], workgroups: [C], overrides: { RELU, TRAINING } });
     let dx: Tensor | null = null;
     if (x.requiresGrad) {
       dx = output(x.shape, `${op} backward`);
       launch(`${op} backward`, BN_BACKWARD_DX, {
-        params: { n: x.size, C, HW, M, eps },
-        inputs: [x, y, dy, mean, var_, gamma, dbeta, dgamma],
+        params: { n: x.size, C, HW },
+        inputs: [x, y, dy],
         outputs: [dx],
+        uniforms: [{ t: dcoef, offset: 0 }],
         workgroups: grid1d(x.size),
-        overrides: { RELU, TRAINING: training ? 1 : 0 },
+        overrides: { RELU },
       });
     }
+    dcoef.dispose();
     const grads: (Tensor | null)[] = [dx];
     if (opts.weight) grads.push(dgamma);
     if (opts.bias) grads.push(dbeta);

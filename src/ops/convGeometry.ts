@@ -61,3 +61,8 @@ export const CONV_PARAMS = {
   KH: 'u32', KW: 'u32', strideH: 'u32', strideW: 'u32',
   padH: 'u32', padW: 'u32', dilH: 'u32', dilW: 'u32',
 } as const;
+
+/** Multiply-adds × 2 of one direction (forward, input gradient or weight gradient: all equal). */
+export function convFlops(g: ConvGeometry): number {
+  return 2 * g.N * g.O * g.OH * g.OW * (g.C / g.groups) * g.KH * g.KW;
+}

@@ -41,6 +41,12 @@ export interface LaunchArgs {
   outputs: readonly Tensor[];
   workgroups: readonly [number, number?, number?];
   overrides?: Overrides;
+  /** Windows of tensors bound as var<uniform> (the kernel's `uniforms`), at byte offsets. */
+  uniforms?: readonly { t: Tensor; offset: number }[];
+  /** Useful FLOPs of this dispatch (profiles show GFLOP/s); 0 when omitted. */
+  flops?: number;
+  /** Bytes it must move; by default the sizes of its input and output tensors. */
+  bytes?: number;
 }
 
 export function launch(op: string, kernel: KernelDecl, a: LaunchArgs): void {
@@ -52,6 +58,8 @@ export function launch(op: string, kernel: KernelDecl, a: LaunchArgs): void {
     outputs: a.outputs.map((t) => t.buffer(op)),
     workgroups: a.workgroups,
     overrides: a.overrides,
+    uniforms: a.uniforms?.map((w) => ({ buf: w.t.buffer(op), offset: w.offset })),
+    cost: { flops: a.flops ?? 0, bytes: a.bytes ?? 4 * [...a.inputs, ...a.outputs].reduce((n, t) => n + t.size, 0) },
   });
 }
 

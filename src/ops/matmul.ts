@@ -1,10 +1,13 @@
 // Batched matmul: C[..., M, N] = A[..., M, K] · B[..., K, N], with either operand read transposed
-// in place (no copy). Three kernels, each tested against the others:
+// in place (no copy). Four kernels, each tested against the others:
 //   naive    — the specification (matmul_naive.wgsl);
 //   tiled    — workgroup-memory tiles + register blocking + vec4: the fast kernel on GPUs;
-//   rowblock — register blocking with uniform A loads and vec4 B loads: the fast kernel on CPU
-//              drivers (lavapipe, SwiftShader), where workgroup memory does not pay (see its header).
-// 'auto' (the default) picks rowblock on a software adapter and tiled on a hardware one.
+//   rowblock — register blocking with uniform A loads and vec4 B loads: the previous CPU kernel;
+//   panel    — B packed into uniform panels, A shared by subgroup broadcast, straight-line code
+//              generated per subgroup width (cpu/panelMatmul.ts): the fast kernel on CPU drivers
+//              (lavapipe, SwiftShader).
+// 'auto' (the default) picks panel on a CPU adapter with fixed-size subgroups, else rowblock on
+// a software adapter, and tiled on a GPU.
 
 import { shapeStr, WgslnetError } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernelDecl.js';
@@ -15,6 +18,9 @@ import { launch, output } from './launch.js';
 import { sumTo } from './reduce.js';
 import { reshape, transpose } from './layout.js';
 import { runtime } from '../gpu/runtime.js';
+import { panelIsDefault } from './cpu/family.js';
+import { panelMatmul, rowMajor } from './cpu/panelMatmul.js';
+import { fillTensor } from './launch.js';
 
 /** The one contract all three kernels share (see matmul_naive.wgsl). */
 const MATMUL_PARAMS = { M: 'u32', N: 'u32', K: 'u32', aBatchStride: 'u32', bBatchStride: 'u32' } as const;
@@ -41,7 +47,7 @@ const MATMUL_TILED = defineKernel({
   overrides: ['TRANS_A', 'TRANS_B'],
 });
 
-export type MatmulImpl = 'naive' | 'tiled' | 'rowblock' | 'auto';
+export type MatmulImpl = 'naive' | 'tiled' | 'rowblock' | 'panel' | 'auto';
 let defaultImpl: MatmulImpl = 'auto';
 
 export function setMatmulImpl(impl: MatmulImpl): void {
@@ -84,8 +90,15 @@ function matmulKernel(a: Tensor, b: Tensor, transA: boolean, transB: boolean, im
   const c = output([...batchShape, M, N], 'matmul');
   if (c.size === 0) return c;
   const overrides = { TRANS_A: transA ? 1 : 0, TRANS_B: transB ? 1 : 0 };
-  const chosen = impl === 'auto' ? (runtime().adapter.software && N % 4 === 0 ? 'rowblock' : 'tiled') : impl === 'rowblock' && !strict && N % 4 !== 0 ? 'tiled' : impl;
-  if (chosen === 'rowblock') {
+  const flops = 2 * M * N * K * batch;
+  const chosen = impl === 'auto' ? autoImpl(N) : impl === 'rowblock' && !strict && N % 4 !== 0 ? 'tiled' : impl;
+  if (K === 0) {
+    fillTensor(c, 0);
+  } else if (chosen === 'panel') {
+    const A = rowMajor(a, ac, params.aBatchStride, transA);
+    const B = rowMajor(b, bc, params.bBatchStride, transB);
+    panelMatmul('matmul', A, B, M, N, K, batch, c);
+  } else if (chosen === 'rowblock') {
     if (N % 4 !== 0) throw new WgslnetError(`matmul: the rowblock kernel needs N % 4 == 0 (N = ${N}); use impl 'tiled' or 'auto'`);
     // It reads B as vec4 rows of [K, N]: a B to be read transposed is copied into that layout first
     // (K·N elements, small next to the M·N·K multiply-adds).
@@ -96,14 +109,20 @@ function matmulKernel(a: Tensor, b: Tensor, transA: boolean, transB: boolean, im
       outputs: [c],
       workgroups: [Math.ceil(N / 32), Math.ceil(M / 8), batch],
       overrides: { TRANS_A: overrides.TRANS_A },
+      flops,
     });
     if (bRows !== b) bRows.dispose();
   } else if (chosen === 'naive') {
-    launch('matmul', MATMUL_NAIVE, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8), batch], overrides });
+    launch('matmul', MATMUL_NAIVE, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / 8), Math.ceil(M / 8), batch], overrides, flops });
   } else {
-    launch('matmul', MATMUL_TILED, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / TILE), Math.ceil(M / TILE), batch], overrides });
+    launch('matmul', MATMUL_TILED, { params, inputs: [a, b], outputs: [c], workgroups: [Math.ceil(N / TILE), Math.ceil(M / TILE), batch], overrides, flops });
   }
   return c;
+}
+
+function autoImpl(N: number): 'panel' | 'rowblock' | 'tiled' {
+  if (panelIsDefault()) return 'panel';
+  return runtime().adapter.software && N % 4 === 0 ? 'rowblock' : 'tiled';
 }
 
 /**

@@ -1,8 +1,9 @@
 // Runs in the page: the same core, through the browser entry (navigator.gpu, bundled shaders).
 // Checks a matmul and its gradients against the f64 reference and reports what it found.
 
-import { F, ImageDataLoaders, init, Resize, resnet18, tensor, tidy, visionLearner } from '../../src/browser/index.js';
+import { convGeometry, convRung, F, ImageDataLoaders, init, Resize, resnet18, tensor, tidy, visionLearner } from '../../src/browser/index.js';
 import * as ref from '../../src/reference/index.js';
+import { conv2d as refConv, conv2dGrads } from '../../src/reference/conv.js';
 
 function maxRelErr(got: Float32Array, want: Float64Array): number {
   let worst = 0;
@@ -54,4 +55,45 @@ async function runImageChecks(urls: string[]) {
   return { batch, vocab: dls.vocab, label: p.label, probSum: p.probs.reduce((a, b) => a + b, 0) };
 }
 
-Object.assign(globalThis, { runChecks, runImageChecks });
+/**
+ * The CPU-adapter kernel family at this adapter's subgroup width (4 on SwiftShader): the panel
+ * matmul with K split over dispatches, and the panel conv rung's three directions on a stride-2
+ * and the 7×7 stem, each against the f64 reference. Returns the worst error of each, relative to the largest value.
+ */
+/** Worst |error| relative to the largest reference value (long sums make near-zero outputs noisy). */
+function maxScaledErr(got: Float32Array, want: Float64Array): number {
+  const scale = Math.max(1, ...want.map(Math.abs));
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / scale);
+  return Number.isNaN(got.reduce((p, q) => p + q, 0)) ? Infinity : worst;
+}
+
+async function runPanelChecks() {
+  const engine = await init();
+  const rnd = (n: number, s: number) => Float64Array.from(new Float32Array(Float64Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + s) * 2)));
+  const out: Record<string, number | string | null> = { adapter: engine.description, subgroupSize: engine.adapter.subgroupSize };
+  const [M, K, N] = [37, 1100, 70];
+  const a = rnd(M * K, 1);
+  const b = rnd(K * N, 2);
+  out.matmul = maxScaledErr(await F.matmul(tensor(Float32Array.from(a), [M, K]), tensor(Float32Array.from(b), [K, N]), { impl: 'panel' }).toArray(), ref.matmul(a, [M, K], b, [K, N]).data);
+  const cases = [
+    { name: 'stride2', xs: [2, 8, 9, 11], ws: [12, 8, 3, 3], stride: [2, 2], padding: [1, 1] },
+    { name: 'stem', xs: [1, 3, 13, 12], ws: [16, 3, 7, 7], stride: [2, 2], padding: [3, 3] },
+  ] as const;
+  for (const c of cases) {
+    const opts = { stride: [...c.stride] as [number, number], padding: [...c.padding] as [number, number], dilation: [1, 1] as [number, number], groups: 1 };
+    const g = convGeometry(c.xs, c.ws, opts);
+    const x = rnd(c.xs.reduce((p: number, q: number) => p * q, 1), 3);
+    const w = rnd(c.ws.reduce((p: number, q: number) => p * q, 1), 4);
+    const dy = rnd(g.N * g.O * g.OH * g.OW, 5);
+    const grads = conv2dGrads(x, [...c.xs], w, [...c.ws], dy, opts);
+    const panel = convRung('panel');
+    const [xt, wt, dyt] = [tensor(Float32Array.from(x), c.xs), tensor(Float32Array.from(w), c.ws), tensor(Float32Array.from(dy), [g.N, g.O, g.OH, g.OW])];
+    out[`${c.name} forward`] = maxScaledErr(await panel.forward(g, xt, wt, null).toArray(), refConv(x, [...c.xs], w, [...c.ws], null, opts).data);
+    out[`${c.name} inputGrad`] = maxScaledErr(await panel.inputGrad(g, dyt, wt).toArray(), grads.dx.data);
+    out[`${c.name} weightGrad`] = maxScaledErr(await panel.weightGrad(g, dyt, xt).toArray(), grads.dw.data);
+  }
+  return out;
+}
+
+Object.assign(globalThis, { runChecks, runImageChecks, runPanelChecks });

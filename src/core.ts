@@ -28,6 +28,8 @@ export { Resize, RandomResizedCrop, type ItemTfm, type ResizeMethod } from './da
 export { augTransforms, imagenetStats, type AugOptions, type Normalize, type BatchTfms } from './data/batchTransforms.js';
 export { ImageDataLoaders, DataLoaders, type DataLoadersOptions, type Label } from './data/dataLoaders.js';
 export { DataLoader, type Batch } from './data/dataLoader.js';
+export { type Decoder } from './data/loader.js';
+export { type LoaderStats } from './data/prefetch.js';
 export { RandomSplitter, GrandparentSplitter, type Splitter, type Split } from './data/splitters.js';
 export { type RgbImage } from './data/image.js';
 export { visionLearner, cnnLearner, VisionLearner, type VisionLearnerOptions } from './learner/visionLearner.js';

@@ -149,6 +149,10 @@ describe('fineTune', () => {
     const rows = lines.filter((l) => /^0 /.test(l));
     expect(rows.length).toBe(2);
     for (const r of rows) expect(r).toMatch(/^0 {9}\d+\.\d{6} {4}\d+\.\d{6} {4}\d\.\d{6} {4}\d\d:\d\d {5}$/);
+    // The wait for batches, per epoch of the latest fit: some (the first batch), never the whole epoch.
+    expect(learn.history.dataWait.length).toBe(1);
+    expect(learn.history.dataWait[0]).toBeGreaterThan(0);
+    expect(learn.history.dataWait[0]).toBeLessThan(learn.history.values[0]!.at(-1)!);
     learn.dispose();
   }, 300_000);
 

@@ -12,7 +12,8 @@ import { ARCHS } from '../learner/archs.js';
 import { loadLearner } from '../learner/checkpoint.js';
 import { errorRate } from '../learner/metrics.js';
 import { visionLearner } from '../learner/visionLearner.js';
-import { init, manualSeed } from '../node/index.js';
+import { init, manualSeed, setDecodeWorkers } from '../node/index.js';
+import { DECODERS, type Decoder } from '../data/loader.js';
 import { labeller, loadData, type DataArgs } from './data.js';
 import { convertPth, CONVERT_HELP } from './convert.js';
 import { takePretrainedArg } from './pretrainedArg.js';
@@ -25,7 +26,10 @@ const DATA_HELP = `  --label folder|upper|re:<regex>  how to label: parent folde
   --valid-pct <f>      fraction held out for validation (default 0.2; train/ and valid/ folders win)
   --seed <n>           seed of the split, shuffles and initialisation (default 42)
   --aug                fastai's augTransforms() on training batches
-  --skip-bad           leave out files that do not decode (and say how many), instead of stopping`;
+  --skip-bad           leave out files that do not decode (and say how many), instead of stopping
+  --decoder auto|sharp|js  image decoder: sharp (libvips) when it loads (auto, the default), or
+                       force sharp or the pure-JS one (pngjs, jpeg-js)
+  --workers <n>        decode worker threads (default: one per core)`;
 
 const HELP: Record<string, string> = {
   train: `usage: wgslnet train <folder> [options]
@@ -95,6 +99,8 @@ const OPTIONS = {
   'skip-bad': { type: 'boolean' },
   forward: { type: 'boolean' },
   'wall-clock': { type: 'boolean' },
+  decoder: { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
@@ -160,7 +166,14 @@ export async function main(argv: string[]): Promise<number> {
       seed: num(values.seed, 'seed', 42, 'non-negative integer'),
       skipBad: values['skip-bad'] ?? false,
       aug: values.aug ?? false,
+      decoder: (values.decoder ?? 'auto') as Decoder,
     };
+    if (!DECODERS.includes(data.decoder)) throw new UsageError(`--decoder must be auto, sharp or js, got '${values.decoder}'`);
+    if (values.workers !== undefined) {
+      const n = num(values.workers, 'workers', 0, 'non-negative integer');
+      if (n < 1) throw new UsageError(`--workers must be at least 1, got '${values.workers}'`);
+      await setDecodeWorkers(n);
+    }
     const arch = values.arch ?? 'resnet18';
     if (!ARCHS[arch]) throw new UsageError(`--arch must be one of ${Object.keys(ARCHS).join(', ')}, got '${arch}'`);
     const [epochs, lr, numIt] = [num(values.epochs, 'epochs', 1, 'non-negative integer'), num(values.lr, 'lr', 2e-3, 'positive number'), num(values['num-it'], 'num-it', 100, 'positive integer')];

@@ -92,7 +92,7 @@ describe('splitters and path labels', () => {
 });
 
 describe("the CLI's data step", () => {
-  const args = (folder: string, o: Partial<DataArgs> = {}): DataArgs => ({ folder, label: 'folder', size: 16, bs: 4, validPct: 0.25, seed: 1, skipBad: false, aug: false, ...o });
+  const args = (folder: string, o: Partial<DataArgs> = {}): DataArgs => ({ folder, label: 'folder', size: 16, bs: 4, validPct: 0.25, seed: 1, skipBad: false, aug: false, decoder: 'auto', ...o });
   const quiet = () => {};
 
   it('train/ and valid/ folders split the data (GrandparentSplitter); without them, --valid-pct does', async () => {

@@ -4,26 +4,14 @@
 //   node scripts/bundle.mjs [entry] [outfile]     (default: src/browser/index.ts → dist/wgslnet.js)
 
 import { build } from 'esbuild';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shaderTexts } from './shaders.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** { "matmul/matmul_naive.wgsl": "<source>", … } for every file under shaders/ (also used by studio/vite.config.ts). */
-export function shaderTexts() {
-  const base = join(root, 'shaders');
-  const out = {};
-  const walk = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.wgsl')) out[relative(base, p).split(sep).join('/')] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(base);
-  return out;
-}
+export { shaderTexts };
 
 const shadersPlugin = {
   name: 'wgslnet-shaders',

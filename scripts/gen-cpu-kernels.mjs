@@ -73,16 +73,21 @@ function panelLoads(W, binding, indexExpr, indent) {
 }
 
 /**
- * The epilogue: every lane writes its CV vec4 columns of all 32 rows through `store(row, vcol, v)`.
+ * The epilogue: every lane writes its CV vec4 columns of all 32 rows through `store(<args>, vcol, v)`.
  * The registers go through a private array and a loop, so `store` (with its bounds tests) is
  * compiled once: inlined 32·CV times, its branches made lavapipe's compile 5–10× slower.
+ * `cursor` walks the rows without a division per row: `init` sets it up from row m0, `args` is
+ * what store() gets for row m0 + r, and `advance` moves it to the next row.
  */
-function storeAll(W, indent) {
+function storeAll(W, indent, cursor = {}) {
+  const { init = [], args = 'm0 + r', advance = [] } = cursor;
   const CV = 16 / W;
   const out = [`${indent}var tile: array<vec4f, ${ROWS * CV}>;`];
   for (let r = 0; r < ROWS; r++) out.push(`${indent}${range(CV).map((cv) => `tile[${r * CV + cv}] = acc${r}_${cv};`).join(' ')}`);
+  for (const line of init) out.push(`${indent}${line}`);
   out.push(`${indent}for (var r = 0u; r < ${ROWS}u; r++) {`);
-  out.push(`${indent}  for (var cv = 0u; cv < ${CV}u; cv++) { store(m0 + r, lane + ${W}u * cv, tile[${CV}u * r + cv]); }`);
+  out.push(`${indent}  for (var cv = 0u; cv < ${CV}u; cv++) { store(${args}, lane + ${W}u * cv, tile[${CV}u * r + cv]); }`);
+  for (const line of advance) out.push(`${indent}  ${line}`);
   out.push(`${indent}}`);
   return out.join('\n');
 }
@@ -207,20 +212,13 @@ ${storeAll(W, '  ')}
 function convGemm(W) {
   const CV = 16 / W;
   const RG = ROWS / W;
-  const windows = range(BINDINGS).map((b) => `  // window w${b}: taps [chunks[${b}].x, .y) × vec4 channels [.z, .w), tap-major
-  {
-    let ch = p.chunks[${b}];
-    let nc = ch.w - ch.z;
-    for (var t = ch.x; t < ch.y; t++) {
-      let toff = p.tapOffset[t / 4u][t % 4u];
-      let kb = (t - ch.x) * nc - ch.z;
-      for (var c4 = ch.z; c4 < ch.w; c4++) {
-${range(RG).map((i) => `        let av${i} = x[base${i} + toff + c4];`).join('\n')}
-        let bi = (kb + c4) * 64u + lane;
-${panelLoads(W, `w${b}`, 'bi', '        ')}
-${fmaBlock(W, '        ')}
-      }
-    }
+  const windows = range(BINDINGS).map((b) => `  // window w${b}: p.steps[${b}] steps of 4 k-rows; step s reads x at a row's base + offsets entry ${b * 64} + s
+  for (var s = 0u; s < p.steps[${b}]; s++) {
+    let off = offsets[${b * 16}u + s / 4u][s % 4u];
+${range(RG).map((i) => `    let av${i} = x[base${i} + off];`).join('\n')}
+    let bi = s * 64u + lane;
+${panelLoads(W, `w${b}`, 'bi', '    ')}
+${fmaBlock(W, '    ')}
   }`);
   return `// conv2d forward and input gradient — version 4 (CPU adapters, ${W}-lane subgroups): a gathered GEMM
 //   y[n, col, gh·outStepH + outOffH, gw·outStepW + outOffW] (+)= Σ_{t, c} x[base(n, gh, gw) + tapOffset[t] + c] · w[t, c, col]
@@ -238,7 +236,12 @@ ${fmaBlock(W, '        ')}
 // Layout: x is NHWC with Cp4 vec4 channels (zero past the real channel count) and a zero border,
 //   so the inner loop has no bounds tests (on SwiftShader they make compile time explode); y is NCHW.
 //   The panels: one 64 KiB uniform window holds ${PANEL_ROWS} k-rows × ${PANEL_COLS} columns; window b of this dispatch
-//   holds taps [chunks[b].x, chunks[b].y) × vec4 channels [chunks[b].z, chunks[b].w), tap-major.
+//   holds steps[b] steps of 4 k-rows (a run of taps × vec4 channels, tap-major: pack_conv_weights.wgsl).
+//   offsets (a 1 KiB uniform window written once per conv shape by the host) gives, for each step
+//   of the dispatch, where its 4 channels sit from a row's first pixel: tapOffset(t) + c4, in vec4s.
+//   So the kernel has one loop per window: a CPU driver blends every loop-carried value (here 64+
+//   vec4 accumulators) with the lane mask once per loop iteration, so a loop over taps around a
+//   loop over channels paid that twice per step for a 7×7 stem with 4 channels.
 // accumulate = 0 writes y (plus bias[col] when hasBias = 1); 1 adds to it (later windows of a long K).
 //
 // Mapping: one workgroup = one ${W}-lane subgroup = rows m0 .. m0+31 × the panel's ${PANEL_COLS} columns. Lane j
@@ -251,8 +254,9 @@ ${fmaBlock(W, '        ')}
 // Requires subgroup size ${W} (see matmul_panel_w${W}.wgsl): other sizes write NaN, and TypeScript refuses them.
 //
 // Bindings: p = the grid, the padded input's shape, the destination's shape and placement, the
-//   panel's first column, accumulate, hasBias, the 4 windows' chunks and the tap offsets (vec4s);
-//   x in (storage); bias in (storage, read when hasBias = 1); y out (storage); w0..w${BINDINGS - 1} uniform windows.
+//   panel's first column, accumulate, hasBias and the 4 windows' step counts; x in (storage);
+//   bias in (storage, read when hasBias = 1); y out (storage); w0..w${BINDINGS - 1} uniform windows of weights;
+//   offsets, the uniform window of this dispatch's ${(BINDINGS * PANEL_ROWS) / 4} step offsets.
 
 enable subgroups;
 
@@ -275,8 +279,7 @@ struct Params {
   col0: u32,
   accumulate: u32,
   hasBias: u32,
-  chunks: array<vec4<u32>, 4>,
-  tapOffset: array<vec4<u32>, 16>,
+  steps: vec4<u32>,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -284,6 +287,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 ${bindingLines(4, uniformPanels('w')).join('\n')}
+@group(0) @binding(${4 + BINDINGS}) var<uniform> offsets: array<vec4<u32>, ${(BINDINGS * PANEL_ROWS) / 16}>;
 
 // NaN when the subgroup is not ${W} lanes wide, else 0: added to every result.
 var<private> wrongWidth: f32;
@@ -297,20 +301,21 @@ fn rowBase(m: u32) -> u32 {
   return ((n * p.inH + gh * p.inStepH) * p.inW + gw * p.inStepW) * p.Cp4;
 }
 
-// Writes (or adds) columns col0 + 4·vcol .. +3 of row m into NCHW y, inside the tensor only.
-fn store(m: u32, vcol: u32, acc: vec4f) {
+// Where row (n, gh, gw) of the grid writes channel 0 in NCHW y.
+fn outBase(n: u32, gh: u32, gw: u32) -> u32 {
+  return n * p.outC * p.outH * p.outW + (gh * p.outStepH + p.outOffH) * p.outW + gw * p.outStepW + p.outOffW;
+}
+
+// Writes (or adds) columns col0 + 4·vcol .. +3 of row m (which writes from \`base\`) into NCHW y,
+// inside the tensor only.
+fn store(m: u32, base: u32, vcol: u32, acc: vec4f) {
   if (m >= p.M) { return; }
-  let hw = p.GH * p.GW;
-  let n = m / hw;
-  let gh = (m % hw) / p.GW;
-  let gw = m % p.GW;
   let plane = p.outH * p.outW;
-  let pixel = (gh * p.outStepH + p.outOffH) * p.outW + gw * p.outStepW + p.outOffW;
   let v = acc + wrongWidth;
   for (var e = 0u; e < 4u; e++) {
     let col = p.col0 + 4u * vcol + e;
     if (col < p.outC) {
-      let at = (n * p.outC + col) * plane + pixel;
+      let at = base + col * plane;
       var before = 0.0;
       if (p.accumulate != 0u) { before = y[at]; } else if (p.hasBias != 0u) { before = bias[col]; }
       y[at] = before + v[e];
@@ -329,7 +334,11 @@ ${declareAccumulators(W)}
 
 ${windows.join('\n\n')}
 
-${storeAll(W, '  ')}
+${storeAll(W, '  ', {
+    init: ['var n = m0 / (p.GH * p.GW); var gh = (m0 % (p.GH * p.GW)) / p.GW; var gw = m0 % p.GW;'],
+    args: 'm0 + r, outBase(n, gh, gw)',
+    advance: ['gw += 1u; if (gw == p.GW) { gw = 0u; gh += 1u; if (gh == p.GH) { gh = 0u; n += 1u; } }'],
+  })}
 }
 `;
 }
@@ -340,45 +349,37 @@ ${storeAll(W, '  ')}
 function convWeightGrad(W) {
   const CV = 16 / W;
   const RG = ROWS / W;
-  const windows = range(BINDINGS).map((b) => `  // window g${b}: output lines [line0 + ${b}·linesPerWindow, +linesPerWindow), OW4 pixel slots each
-  {
-    let l0 = p.line0 + ${b}u * p.linesPerWindow;
-    let l1 = min(p.lines, l0 + p.linesPerWindow);
-    for (var l = l0; l < l1; l++) {
-      let pix = ((l / p.OH) * p.inH + (l % p.OH) * p.inStepH) * p.inW * p.Cp;
-      let slot = (l - l0) * p.OW4;
-      for (var ow = 0u; ow < p.OW4; ow += 4u) {
-        let q0 = pix + ow * step; let q1 = q0 + step; let q2 = q1 + step; let q3 = q2 + step;
-${range(RG).map((i) => `        let av${i} = vec4f(x[q0 + off${i}], x[q1 + off${i}], x[q2 + off${i}], x[q3 + off${i}]);`).join('\n')}
-        let bi = (slot + ow) * 16u + lane;
-${panelLoads(W, `g${b}`, 'bi', '        ')}
-${fmaBlock(W, '        ')}
-      }
-    }
+  const windows = range(BINDINGS).map((b) => `  // window g${b}: output pixels [slot0 + ${b * PANEL_ROWS}, slot0 + ${(b + 1) * PANEL_ROWS}); pixels[${b * 64} + s] holds the 4 pixels of step s
+  for (var s = 0u; s < steps(${b}u); s++) {
+    let q = pixels[${b * 64}u + s];
+${range(RG).map((i) => `    let av${i} = vec4f(x[q.x + off${i}], x[q.y + off${i}], x[q.z + off${i}], x[q.w + off${i}]);`).join('\n')}
+    let bi = s * 64u + lane;
+${panelLoads(W, `g${b}`, 'bi', '    ')}
+${fmaBlock(W, '    ')}
   }`);
   return `// conv2d weight gradient — version 4 (CPU adapters, ${W}-lane subgroups)
 //   dw[o, c, kh, kw] (+)= Σ_{n, oh, ow} x[n, oh·strideH + kh·dilH, ow·strideW + kw·dilW, c] · dy[n, o, oh, ow]
 // GENERATED by scripts/gen-cpu-kernels.mjs — edit the script, not this file (a test checks they agree).
 //
 // A GEMM whose rows are (tap t = kh·KW + kw, channel c) — taps·Cp of them —, whose columns are the
-// output channels o (panels of ${PANEL_COLS}), and whose k is the output pixels, walked line by line
-// (a line = one (n, oh)): within a line consecutive pixels sit strideW·Cp floats apart in x.
-// Layout: x is the zero-padded NHWC input the forward pass built (pad_nhwc.wgsl; Cp channels, the
-//   border and a tail of zeros). dy is packed by pack_dy_panels.wgsl: window b holds
-//   linesPerWindow lines × OW4 slots (OW rounded up to 4, zero past OW) × ${PANEL_COLS} columns. The
-//   slots past OW multiply x values beyond the line's end by zero (the tail keeps them inside x).
-// dw is OIHW; accumulate = 0 writes it, 1 adds (every dispatch after the first covers more lines).
+// output channels o (panels of ${PANEL_COLS}), and whose k is the output pixels (n, oh, ow): "slots".
+// Layout: x is the zero-padded NHWC input the forward pass built (pad_nhwc.wgsl, Cp channels), so
+//   row (t, c) of slot q reads x[base(q) + tapOffset[t] + c] with no bounds test. base(q), the first
+//   float of the pixel slot q starts from, comes from the uniform window \`pixels\` (4 slots per vec4;
+//   written once per conv shape by the host; slots past the end point at pixel 0, whose dy is zero).
+//   dy is packed by pack_dy_panels.wgsl: window b holds slots [slot0 + 256·b, +256) × ${PANEL_COLS} columns.
+// dw is OIHW; accumulate = 0 writes it, 1 adds (every dispatch after the first covers more slots).
 //
 // Mapping: one workgroup = one ${W}-lane subgroup = rows g0 .. g0+31 × the panel's ${PANEL_COLS} columns. Lane j
-// owns vec4 columns ${range(CV).map((cv) => `j${cv ? ` + ${W * cv}` : ''}`).join(', ')} of all 32 rows. Per 4 pixels: lane j loads x for its ${RG} rows
-// (g0 + j + ${W}·i) at the 4 pixels (4 scalar reads each: the only storage reads), its columns of dy from
-// the uniform window, and broadcasts; then ${ROWS * CV * 4} chained vec4 FMAs.
-// Grid: ceil(taps·Cp / 32) workgroups (folded into x and y); one dispatch per (panel, 4 windows of lines).
+// owns vec4 columns ${range(CV).map((cv) => `j${cv ? ` + ${W * cv}` : ''}`).join(', ')} of all 32 rows. Per 4 slots: lane j loads x for its ${RG} rows
+// (g0 + j + ${W}·i) at the 4 pixels (4 scalar reads each: the only storage reads), its columns of dy
+// from the uniform window, and broadcasts; then ${ROWS * CV * 4} chained vec4 FMAs.
+// Grid: ceil(taps·Cp / 32) workgroups (folded into x and y); one dispatch per (panel, 1024 slots).
 // Requires subgroup size ${W} (see matmul_panel_w${W}.wgsl).
 //
-// Bindings: p = the GEMM's rows, channel counts, the padded input's shape and strides, the output
-//   grid, the lines of this dispatch, accumulate and the tap offsets (in floats);
-//   x in (storage); dw out (storage); g0..g${BINDINGS - 1} uniform windows of dy.
+// Bindings: p = the GEMM's rows, channel counts, the slots of this dispatch, accumulate and the tap
+//   offsets (in floats); x in (storage); dw out (storage); g0..g${BINDINGS - 1} uniform windows of dy;
+//   pixels, the uniform window of this dispatch's ${BINDINGS * PANEL_ROWS} slot bases.
 
 enable subgroups;
 
@@ -389,15 +390,8 @@ struct Params {
   taps: u32,
   O: u32,
   col0: u32,
-  inH: u32,
-  inW: u32,
-  inStepH: u32,
-  inStepW: u32,
-  OH: u32,
-  OW4: u32,
-  linesPerWindow: u32,
-  lines: u32,
-  line0: u32,
+  slots: u32,
+  slot0: u32,
   accumulate: u32,
   tapOffset: array<vec4<u32>, 16>,
 }
@@ -406,9 +400,17 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dw: array<f32>;
 ${bindingLines(3, uniformPanels('g')).join('\n')}
+@group(0) @binding(${3 + BINDINGS}) var<uniform> pixels: array<vec4<u32>, ${(BINDINGS * PANEL_ROWS) / 4}>;
 
 // NaN when the subgroup is not ${W} lanes wide, else 0: added to every result.
 var<private> wrongWidth: f32;
+
+// Steps of 4 slots in window b (0 once the dispatch's slots are used up).
+fn steps(b: u32) -> u32 {
+  let first = p.slot0 + b * ${PANEL_ROWS}u;
+  if (first >= p.slots) { return 0u; }
+  return min(${PANEL_ROWS / 4}u, (p.slots - first + 3u) / 4u);
+}
 
 // Offset of GEMM row r = (tap, channel) from a pixel's first float in x.
 fn rowOffset(r: u32) -> u32 {
@@ -416,11 +418,9 @@ fn rowOffset(r: u32) -> u32 {
   return p.tapOffset[t / 4u][t % 4u] + r % p.Cp;
 }
 
-// Writes (or adds) columns col0 + 4·vcol .. +3 of GEMM row r = (tap, channel) into OIHW dw.
-fn store(r: u32, vcol: u32, acc: vec4f) {
-  let c = r % p.Cp;
+// Writes (or adds) columns col0 + 4·vcol .. +3 of GEMM row r = (tap t, channel c) into OIHW dw.
+fn store(r: u32, t: u32, c: u32, vcol: u32, acc: vec4f) {
   if (r >= p.rows || c >= p.C) { return; }
-  let t = r / p.Cp;
   let v = acc + wrongWidth;
   for (var e = 0u; e < 4u; e++) {
     let o = p.col0 + 4u * vcol + e;
@@ -439,13 +439,16 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3
   // (built at run time: a constant NaN is a WGSL error)
   wrongWidth = select(bitcast<f32>(0x7fc00000u + sg - sg), 0.0, sg == ${W}u);
   let m0 = (wid.y * groups.x + wid.x) * 32u;
-  let step = p.inStepW * p.Cp;
 ${range(RG).map((i) => `  let off${i} = rowOffset(min(m0 + lane + ${W * i}u, p.rows - 1u));`).join('\n')}
 ${declareAccumulators(W)}
 
 ${windows.join('\n\n')}
 
-${storeAll(W, '  ')}
+${storeAll(W, '  ', {
+    init: ['var t = m0 / p.Cp; var c = m0 % p.Cp;'],
+    args: 'm0 + r, t, c',
+    advance: ['c += 1u; if (c == p.Cp) { c = 0u; t += 1u; }'],
+  })}
 }
 `;
 }

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 // Everything wgslnet exports, on any platform. The platform entries (node/index.ts,
 // browser/index.ts) add an init() that knows where the GPU and the shader files are.
 
@@ -16,6 +17,7 @@ export { manualSeed } from './tensor/random.js';
 export { tensor, zeros, ones, full, rand, randn, zerosLike, onesLike, type TensorOptions } from './ops/creation.js';
 export { setMatmulImpl, type MatmulImpl, type MatmulOptions } from './ops/matmul.js';
 export * as F from './ops/functional.js';
+export { LabelSmoothingCrossEntropy, type CrossEntropyOptions } from './ops/loss.js';
 export * as nn from './nn/index.js';
 export * as models from './models/index.js';
 export * as optim from './optim/index.js';
@@ -26,6 +28,8 @@ export { Resize, RandomResizedCrop, type ItemTfm, type ResizeMethod } from './da
 export { augTransforms, imagenetStats, type AugOptions, type Normalize, type BatchTfms } from './data/batchTransforms.js';
 export { ImageDataLoaders, DataLoaders, type DataLoadersOptions, type Label } from './data/dataLoaders.js';
 export { DataLoader, type Batch } from './data/dataLoader.js';
+export { type Decoder } from './data/loader.js';
+export { type LoaderStats } from './data/prefetch.js';
 export { RandomSplitter, GrandparentSplitter, type Splitter, type Split } from './data/splitters.js';
 export { type RgbImage } from './data/image.js';
 export { visionLearner, cnnLearner, VisionLearner, type VisionLearnerOptions } from './learner/visionLearner.js';

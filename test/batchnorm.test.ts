@@ -10,7 +10,8 @@ import { setupGpu } from './helpers/gpu.js';
 
 beforeAll(setupGpu);
 
-const shapes = [[2, 3, 4, 5], [4, 1, 3, 3], [3, 7], [8, 5, 1, 1], [2, 4, 9]];
+// [2, 3, 16, 17]: planes of at least 256 values take the per-plane paths of bn_stats and bn_apply.
+const shapes = [[2, 3, 4, 5], [4, 1, 3, 3], [3, 7], [8, 5, 1, 1], [2, 4, 9], [2, 3, 16, 17]];
 
 describe('batchNorm', () => {
   for (const shape of shapes) {
@@ -64,6 +65,20 @@ describe('batchNorm', () => {
     // Evaluation leaves them alone.
     tidy(() => void F.batchNorm(x, runningMean, runningVar, { training: false }));
     expect(await runningMean.toArray()).toEqual(gotMean);
+  });
+
+  it('batch statistics stay exact when the mean is 100× the spread (one pass, both paths)', async () => {
+    for (const shape of [[4, 2, 3, 3], [2, 2, 16, 16]]) {
+      const n = shape.reduce((a, b) => a * b);
+      const data = Float32Array.from({ length: n }, (_, i) => 100 + Math.sin(i * 1.7));
+      const want = refBn(Float64Array.from(data), shape, null, null, null);
+      const runningMean = zeros([2]);
+      const runningVar = zeros([2]);
+      tidy(() => void F.batchNorm(tensor(data, shape), runningMean, runningVar, { training: true, momentum: 1 }));
+      const M = n / 2;
+      const got = await runningVar.toArray();
+      for (let c = 0; c < 2; c++) expect(Math.abs(got[c]! - (want.var[c]! * M) / (M - 1)) / want.var[c]!).toBeLessThan(1e-5);
+    }
   });
 
   it('bad shapes are named', () => {

@@ -31,6 +31,19 @@ describe('dropout', () => {
     expect(await F.dropout(x, 1).toArray()).toEqual(new Float32Array(64));
     expect(() => F.dropout(x, 1.5)).toThrow(/p must be in \[0, 1\]/);
   });
+  it('masks follow manualSeed: each call draws a new mask, a new seed gives new masks, the same seed the same ones', async () => {
+    const x = ones([256]);
+    const masks = async (seed: number) => {
+      manualSeed(seed);
+      return [Array.from(await F.dropout(x, 0.5).toArray()), Array.from(await F.dropout(x, 0.5).toArray())];
+    };
+    const [a1, a2] = await masks(9);
+    expect(a2).not.toEqual(a1); // not one fixed mask
+    const [c1] = await masks(10);
+    expect(c1).not.toEqual(a1); // the seed matters…
+    const [b1, b2] = await masks(9);
+    expect([b1, b2]).toEqual([a1, a2]); // …and only the seed: ignoring manualSeed would give the 5th and 6th masks here
+  });
   it('backward passes the gradient through exactly the kept elements, scaled', async () => {
     manualSeed(3);
     const x = tensor(Float32Array.from({ length: 1000 }, (_, i) => 1 + (i % 7)), [1000], { requiresGrad: true });

@@ -83,10 +83,11 @@ describe('getImageFiles', () => {
 });
 
 describe('decode workers', () => {
-  it('return images in job order with the item transforms applied, and name a bad file', async () => {
-    const pool = new DecodePool(2);
+  it('return images in job order with the item transforms applied, and name a bad file (pure-JS path)', async () => {
+    const pool = new DecodePool({ size: 2 });
     const names = ['rgb.png', 'gray.png', 'palette.png', 'baseline.jpg', 'rgba.png'];
-    const images = await pool.load(names.map((f, i) => ({ source: fixture(f), tfms: [Resize(4, { method: 'squish' })], seed: i, train: false })));
+    const images = await pool.load(names.map((f, i) => ({ source: fixture(f), tfms: [Resize(4, { method: 'squish' })], seed: i, train: false })), { decoder: 'js' });
+    expect(pool.decoded).toEqual({ sharp: 0, js: 5 });
     images.forEach((img, i) => expect(Array.from(img.data)).toEqual(Array.from(resize(decode(names[i]!), 4, 4).data)));
     await expect(pool.load([{ source: fixture('truncated.png'), tfms: [], seed: 0, train: false }])).rejects.toThrow(/truncated\.png/);
     await expect(pool.load([{ source: fixture('gone.png'), tfms: [], seed: 0, train: false }])).rejects.toThrow(/gone\.png: cannot read \(ENOENT\)/);

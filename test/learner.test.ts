@@ -11,7 +11,7 @@ import type { DataLoader } from '../src/data/dataLoader.js';
 import { SmoothLoss, TablePrinter, formatTime, progressBar } from '../src/learner/recorder.js';
 import { BatchNorm } from '../src/nn/layers.js';
 import { encodePng } from '../src/node/decode.js';
-import { errorRate, ImageDataLoaders, loadLearner, manualSeed, RandomSplitter, resnet18, Resize, visionLearner, type VisionLearner } from '../src/node/index.js';
+import { errorRate, ImageDataLoaders, LabelSmoothingCrossEntropy, loadLearner, manualSeed, RandomSplitter, resnet18, Resize, visionLearner, type VisionLearner } from '../src/node/index.js';
 import { labelOf, sampleFiles } from './helpers/fashion.js';
 import { setupGpu } from './helpers/gpu.js';
 
@@ -149,6 +149,10 @@ describe('fineTune', () => {
     const rows = lines.filter((l) => /^0 /.test(l));
     expect(rows.length).toBe(2);
     for (const r of rows) expect(r).toMatch(/^0 {9}\d+\.\d{6} {4}\d+\.\d{6} {4}\d\.\d{6} {4}\d\d:\d\d {5}$/);
+    // The wait for batches, per epoch of the latest fit: some (the first batch), never the whole epoch.
+    expect(learn.history.dataWait.length).toBe(1);
+    expect(learn.history.dataWait[0]).toBeGreaterThan(0);
+    expect(learn.history.dataWait[0]).toBeLessThan(learn.history.values[0]!.at(-1)!);
     learn.dispose();
   }, 300_000);
 
@@ -174,6 +178,31 @@ describe('fineTune', () => {
     expect(Array.from(after[2]!)).not.toEqual(Array.from(before[2]!)); // head: trained
     learn.unfreeze();
     for (const p of learn.model.parameters()) expect(p.requiresGrad).toBe(true);
+    learn.dispose();
+  }, 120_000);
+});
+
+describe('loss function', () => {
+  it("fastai's LabelSmoothingCrossEntropy trains and validates the learner (valid_loss is that loss)", async () => {
+    manualSeed(0);
+    const dls = ImageDataLoaders.fromNameFunc('', sampleFiles(['trouser', 'bag'], 12), { validPct: 0.25, seed: 1, labelFunc: labelOf, itemTfms: [Resize(16)], bs: 6 });
+    const q = quiet();
+    const learn = visionLearner(dls, resnet18, { lossFunc: LabelSmoothingCrossEntropy({ eps: 0.2 }), output: q.output });
+    await learn.fit(1, 1e-3);
+    const { loss } = await learn.validate();
+    // The same loss from the logits on the CPU: (1 − ε)·nll + ε·mean over classes of −log p, averaged over items.
+    let total = 0;
+    let n = 0;
+    for await (const { logits, y } of learn.evaluate(dls.valid)) {
+      y.forEach((t, i) => {
+        const row = Array.from(logits.subarray(i * 2, i * 2 + 2));
+        const lse = Math.max(...row) + Math.log(row.reduce((a, v) => a + Math.exp(v - Math.max(...row)), 0));
+        total += 0.8 * (lse - row[t]!) + 0.2 * (lse - (row[0]! + row[1]!) / 2);
+        n++;
+      });
+    }
+    expect(loss).toBeCloseTo(total / n, 4);
+    expect(learn.history.values[0]![2]).toBeCloseTo(total / n, 4); // the table's valid_loss
     learn.dispose();
   }, 120_000);
 });

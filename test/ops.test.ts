@@ -1,8 +1,8 @@
 // Every core op: forward against the f64 reference, backward against finite differences,
 // on awkward shapes, with NaN-poisoned outputs.
 
-import { beforeAll, describe, it } from 'vitest';
-import { F } from '../src/node/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { F, LabelSmoothingCrossEntropy, nn, tensor } from '../src/node/index.js';
 import * as ref from '../src/reference/index.js';
 import { checkOp } from './helpers/opcheck.js';
 import { setupGpu } from './helpers/gpu.js';
@@ -121,7 +121,12 @@ describe('matmul', () => {
 describe('layout ops', () => {
   it('reshape, flatten', async () => {
     await checkOp({ name: 'reshape', inputs: [{ shape: [2, 3, 4], grad: true }], gpu: (x) => x!.reshape([4, -1]), ref: (x) => ({ data: x!, shape: [4, 6] }) });
-    await checkOp({ name: 'flatten', inputs: [{ shape: [2, 3, 4], grad: true }], gpu: (x) => x!.flatten(), ref: (x) => ({ data: x!, shape: [2, 12] }) });
+    // torch.flatten's defaults: every dim (startDim 0); nn.Flatten keeps the batch dim (startDim 1).
+    await checkOp({ name: 'flatten', inputs: [{ shape: [2, 3, 4], grad: true }], gpu: (x) => x!.flatten(), ref: (x) => ({ data: x!, shape: [24] }) });
+    await checkOp({ name: 'flatten(1)', inputs: [{ shape: [2, 3, 4], grad: true }], gpu: (x) => x!.flatten(1), ref: (x) => ({ data: x!, shape: [2, 12] }) });
+    await checkOp({ name: 'flatten(1, 2)', inputs: [{ shape: [2, 3, 4, 5], grad: true }], gpu: (x) => x!.flatten(1, 2), ref: (x) => ({ data: x!, shape: [2, 12, 5] }) });
+    await checkOp({ name: 'nn.Flatten', inputs: [{ shape: [2, 3, 4], grad: true }], gpu: (x) => new nn.Flatten().forward(x!), ref: (x) => ({ data: x!, shape: [2, 12] }) });
+    expect(() => tensor([1, 2, 3, 4], [2, 2]).flatten(1, 0)).toThrow(/flatten: startDim 1 comes after endDim 0/);
   });
   it('permute and transpose', async () => {
     await checkOp({ name: 'permute', inputs: [{ shape: [2, 3, 5, 7], grad: true }], gpu: (x) => x!.permute([2, 0, 3, 1]), ref: (x) => ref.permute(x!, [2, 3, 5, 7], [2, 0, 3, 1]) });
@@ -150,6 +155,34 @@ describe('logSoftmax and crossEntropy', () => {
         }));
     }
   }
+  // torch's ignore_index and label_smoothing, alone and together, on every reduction; targets as numbers and as a tensor.
+  for (const [ignoreIndex, labelSmoothing] of [[-100, 0.1], [2, 0], [2, 0.25]] as const) {
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      const shape = [9, 5];
+      const targets = [0, 2, 4, 1, 2, 3, 2, 0, 4];
+      it(`crossEntropy ignoreIndex=${ignoreIndex} labelSmoothing=${labelSmoothing} reduction=${reduction}`, () =>
+        checkOp({
+          name: 'crossEntropy options',
+          inputs: [{ shape, grad: true }],
+          gpu: (x) => F.crossEntropy(x!, reduction === 'sum' ? tensor(targets) : targets, { reduction, ignoreIndex, labelSmoothing }),
+          ref: (x) => ref.crossEntropy(x!, shape, targets, reduction, { ignoreIndex, labelSmoothing }),
+          rtol: 1e-5,
+          atol: 1e-5,
+        }));
+    }
+  }
+  it('crossEntropy options by hand; every row ignored gives NaN (0/0), as torch', async () => {
+    const x = tensor([1, 2, 3, 0, 0, 0], [2, 3]);
+    const lse = Math.log(Math.E + Math.E ** 2 + Math.E ** 3);
+    // Row 0, target 2, ε = 0.3: lse − 0.7·3 − 0.3·mean(1, 2, 3); row 1 (ignored): nothing.
+    expect(await F.crossEntropy(x, [2, 7], { labelSmoothing: 0.3, ignoreIndex: 7 }).item()).toBeCloseTo(lse - 2.1 - 0.6, 5);
+    expect(Array.from(await F.crossEntropy(x, [2, 7], { reduction: 'none', ignoreIndex: 7 }).toArray()).map((v) => +v.toFixed(5))).toEqual([+(lse - 3).toFixed(5), 0]);
+    expect(await F.crossEntropy(x, [7, 7], { ignoreIndex: 7 }).item()).toBeNaN();
+    // fastai's LabelSmoothingCrossEntropy is the same loss: ε/K on every class, 1 − ε on the target.
+    expect(await LabelSmoothingCrossEntropy({ eps: 0.3 })(x, [2, 0]).item()).toBeCloseTo(await F.crossEntropy(x, [2, 0], { labelSmoothing: 0.3 }).item(), 6);
+    expect(() => F.crossEntropy(x, [2, 5])).toThrow(/target 1 is 5; class indices must be integers in \[0, 3\)/);
+    expect(() => F.crossEntropy(x, [0, 1], { labelSmoothing: 1.5 })).toThrow(/labelSmoothing must be in \[0, 1\]/);
+  });
   it('crossEntropy with large logits stays finite (max subtracted first)', () =>
     checkOp({
       name: 'crossEntropy large',

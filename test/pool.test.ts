@@ -2,7 +2,7 @@
 // forward against the f64 reference, backward against finite differences.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { F, zeros } from '../src/node/index.js';
+import { F, nn, tensor, zeros } from '../src/node/index.js';
 import { pool2d } from '../src/reference/pool.js';
 import { checkOp } from './helpers/opcheck.js';
 import { setupGpu } from './helpers/gpu.js';
@@ -36,6 +36,30 @@ describe('maxPool2d / avgPool2d', () => {
         }));
     }
   }
+});
+
+describe('dilated max pooling (nn.MaxPool2d with dilation)', () => {
+  const cases: { x: number[]; k: [number, number]; s: [number, number]; p: [number, number]; d: [number, number] }[] = [
+    { x: [1, 2, 9, 11], k: [3, 2], s: [2, 1], p: [1, 1], d: [2, 3] },
+    { x: [2, 1, 8, 8], k: [2, 2], s: [1, 1], p: [0, 0], d: [2, 2] },
+  ];
+  for (const c of cases) {
+    it(JSON.stringify(c), () =>
+      checkOp({
+        name: 'maxPool2d dilated',
+        inputs: [{ shape: c.x, grad: true, kind: 'distinct' }],
+        gpu: (x) => F.maxPool2d(x!, c.k, { stride: c.s, padding: c.p, dilation: c.d }),
+        ref: (x) => pool2d(x!, c.x, { kind: 'max', kernel: c.k, stride: c.s, padding: c.p, dilation: c.d }),
+      }));
+  }
+  it('by hand: a 2×2 window with dilation 2 takes the taps (i, j), (i, j+2), (i+2, j), (i+2, j+2)', async () => {
+    const x = tensor(Array.from({ length: 25 }, (_, i) => i), [1, 1, 5, 5]);
+    const y = new nn.MaxPool2d(2, { stride: 1, dilation: 2 }).forward(x); // numbers, not pairs, as torch takes them
+    expect(y.shape).toEqual([1, 1, 3, 3]);
+    expect(Array.from(await y.toArray())).toEqual([12, 13, 14, 17, 18, 19, 22, 23, 24]); // x[i + 2, j + 2]
+    const avg = new nn.AvgPool2d([2, 1]).forward(x);
+    expect(Array.from(await avg.toArray())).toEqual([2.5, 3.5, 4.5, 5.5, 6.5, 12.5, 13.5, 14.5, 15.5, 16.5]);
+  });
 });
 
 describe('adaptive pooling', () => {

@@ -21,6 +21,7 @@ import { nodeWeightStore, torchHubCacheDir, wgslnetCacheDir } from '../src/node/
 import { ImageDataLoaders, resnet18, Resize, visionLearner } from '../src/node/index.js';
 import { labelOf, sampleFiles } from './helpers/fashion.js';
 import { setupGpu } from './helpers/gpu.js';
+import { WGSLNET } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = join(root, 'test/fixtures/pth/resnet18_constant_deflated.pth');
@@ -281,7 +282,7 @@ describe('the command line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wgslnet-cli-pre-'));
     for (const f of sampleFiles(['trouser', 'bag'], 4)) copyFileSync(f, join(dir, f.split('/').at(-1)!));
     const run = (...args: string[]) => {
-      const r = spawnSync(process.execPath, [join(root, 'bin/wgslnet.mjs'), 'train', dir, '--label', 're:^(\\w+?)_\\d+', '--size', '16', '--bs', '2', '--epochs', '0', '--out', join(dir, 'm.safetensors'), ...args], {
+      const r = spawnSync(process.execPath, [...WGSLNET, 'train', dir, '--label', 're:^(\\w+?)_\\d+', '--size', '16', '--bs', '2', '--epochs', '0', '--out', join(dir, 'm.safetensors'), ...args], {
         cwd: root,
         encoding: 'utf8',
         env: { ...process.env, WGSLNET_OFFLINE: '1' },

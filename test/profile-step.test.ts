@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { F, formatKernelTable, init, kernelRows, profile, profileStep, profileWallClock, randn, sync, tensor, tidy, type KernelTime } from '../src/node/index.js';
+import { WGSLNET } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -87,7 +88,7 @@ describe('profileStep and the kernel table', () => {
 });
 
 describe('wgslnet profile', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/wgslnet.mjs'), 'profile', ...args], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  const run = (...args: string[]) => spawnSync(process.execPath, [...WGSLNET, 'profile', ...args], { cwd: root, encoding: 'utf8', timeout: 300_000 });
 
   it('prints the per-kernel table of a training step', () => {
     const r = run('--size', '16', '--bs', '2');

@@ -16,6 +16,7 @@ import { isPth, parsePth } from '../src/io/pth.js';
 import { parseSafetensors, toFloat32 } from '../src/io/safetensors.js';
 import { nn, noGrad, tensor, tidy } from '../src/node/index.js';
 import { setupGpu } from './helpers/gpu.js';
+import { WGSLNET } from './helpers/cli.js';
 
 beforeAll(setupGpu);
 
@@ -92,7 +93,7 @@ describe('Module.loadPth', () => {
   });
 
   it('strict loading names every missing, unexpected and wrong-shape key at once', async () => {
-    const wrong = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(4, 5), new nn.Linear(5, 2));
+    const wrong = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(4, 5), new nn.Linear(5, 2));
     const err = await wrong.loadPth(fixture('nested_state_dict.pth'), { log: () => {} }).catch((e: Error) => e.message);
     expect(err).toMatch(/^loading pth bytes:/);
     expect(err).toMatch(/missing keys: 6\.weight, 6\.bias/);
@@ -129,7 +130,7 @@ describe('convert', () => {
   });
 
   it('the command line: converts, refuses a hostile file with one line and exit 1, has --help', () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/wgslnet.mjs'), 'convert', ...args], { cwd: root, encoding: 'utf8' });
+    const run = (...args: string[]) => spawnSync(process.execPath, [...WGSLNET, 'convert', ...args], { cwd: root, encoding: 'utf8' });
     const out = join(mkdtempSync(join(tmpdir(), 'wgslnet-convert-')), 'tiny.safetensors');
     const ok = run(join(FIX, 'nested_state_dict.pth'), out);
     expect(ok.status).toBe(0);

@@ -1,11 +1,14 @@
 // The declaration check, with no GPU: every .wgsl file under shaders/ is declared by exactly one
-// kernel in TypeScript and matches it; and a mismatch is reported naming the file and the problem.
+// kernel in TypeScript and matches it, and opens with the header the convention asks for (the
+// formula, the layout, the grid, every binding: helpers/kernelHeader.ts); a mismatch is reported
+// naming the file and the problem.
 
 import { describe, expect, it } from 'vitest';
 import '../src/core.js';
 import '../src/gpu/peak.js';
 import { checkKernelDecl, declaredKernels, packUniforms, type KernelDecl } from '../src/gpu/kernelDecl.js';
 import { readShaderFolder } from '../src/node/shaders.js';
+import { headerProblems } from './helpers/kernelHeader.js';
 
 const files = new Map(readShaderFolder());
 
@@ -22,9 +25,28 @@ describe('every kernel file matches its declaration', () => {
       expect(layout.size % 16).toBe(0);
     });
   }
-  it('every kernel file opens with a comment block', () => {
-    for (const [file, text] of files) expect(text.startsWith('//'), file).toBe(true);
-  });
+  for (const [file, text] of files) {
+    it(`${file}: its header gives the formula, the layout, the grid and every binding`, () => {
+      expect(headerProblems(text)).toEqual([]);
+    });
+  }
+});
+
+describe('the header check bites', () => {
+  const header = (lines: string[]) => lines.map((l) => `// ${l}`).join('\n') + '\n' + SHADER;
+  const full = ['scale — y[i] = x[i] · scale', 'Layout: x, y contiguous f32.', 'One invocation computes one element.', 'Bindings: p = { n, scale, dims }; x in; y out.'];
+  it('accepts a complete header', () => expect(headerProblems(header(full))).toEqual([]));
+  const cases: [string, string[], RegExp][] = [
+    ['no header', [], /no comment block/],
+    ['no formula', [full[0]!.replace(' = ', ' is '), ...full.slice(1)], /no formula/],
+    ['no layout', [full[0]!, full[2]!, full[3]!], /no 'Layout:' line/],
+    ['no grid', [full[0]!, full[1]!, full[3]!], /what one invocation or workgroup computes/],
+    ['no bindings', full.slice(0, 3), /no 'Bindings:' line/],
+    ['a binding left out', [...full.slice(0, 3), 'Bindings: p = { n, scale, dims }; x in.'], /does not name binding 2 \(y\)/],
+  ];
+  for (const [what, lines, message] of cases) {
+    it(what, () => expect(headerProblems(lines.length ? header(lines) : SHADER).join('; ')).toMatch(message));
+  }
 });
 
 const SHADER = `

@@ -137,7 +137,7 @@ describe('lifetimes', () => {
       const h = F.batchNormRelu(F.conv2d(x, p.w1, null, { padding: 1 }), stats.rm1, stats.rv1, { weight: p.g1, bias: p.b1, training: true });
       const pooled = F.maxPool2d(h, 3, { stride: 2, padding: 1 });
       const res = F.addRelu(F.conv2d(pooled, p.w2, null, { padding: 1 }).mul(0.1), pooled);
-      const feat = F.adaptiveConcatPool2d(res).flatten();
+      const feat = F.adaptiveConcatPool2d(res).flatten(1);
       const z = F.dropout(F.batchNorm(feat, stats.rm2, stats.rv2, { weight: p.g2, bias: p.b2, training: true }), 0.25);
       return F.crossEntropy(F.linear(z, p.fc), targets);
     };

@@ -9,19 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { manualSeed, models, parseSafetensors, randn, serializeSafetensors, tidy, toFloat32 } from '../src/node/index.js';
 import { nodeFileIO } from '../src/node/files.js';
 import { setupGpu } from './helpers/gpu.js';
+import { MALFORMED_HEADERS, safetensorsWith } from './helpers/safetensors.js';
 
 beforeAll(setupGpu);
 
 const dir = mkdtempSync(join(tmpdir(), 'wgslnet-st-'));
 
 /** A file with one tensor whose header we then corrupt. */
-function fileWith(header: unknown, dataBytes = 16): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + json.length + dataBytes);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  return out;
-}
+const fileWith = safetensorsWith;
 
 describe('safetensors', () => {
   it('a ResNet round-trips through a file, num_batches_tracked included', async () => {
@@ -48,6 +43,31 @@ describe('safetensors', () => {
     expect(await yb.toArray()).toEqual(await ya.toArray());
     a.dispose();
     b.dispose();
+  });
+
+  it("loadStateDict copies another model's state on the GPU, BatchNorm counters included; strict names every problem", async () => {
+    manualSeed(1);
+    const a = models.resnet18({ numClasses: 10, smallInput: true });
+    tidy(() => void a.forward(randn([2, 3, 16, 16]))); // BN statistics move; counters become 1
+    manualSeed(2);
+    const b = models.resnet18({ numClasses: 10, smallInput: true });
+    expect(b.loadStateDict(a.stateDict())).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    const sa = a.stateDict();
+    for (const [k, t] of b.stateDict()) expect(await t.toArray(), k).toEqual(await sa.get(k)!.toArray());
+    const counter = async () => (await b.stateDict().get('layer1.0.bn1.num_batches_tracked')!.toArray())[0];
+    expect(await counter()).toBe(1);
+    tidy(() => void b.forward(randn([2, 3, 16, 16])));
+    expect(await counter()).toBe(2); // b counts on from the loaded value
+    // A plain object works too; non-strict copies what both have and returns the rest, as torch does.
+    const layer1 = Object.fromEntries([...sa].filter(([k]) => k.startsWith('layer1.')));
+    const r = b.loadStateDict(layer1, { strict: false });
+    expect(r.unexpectedKeys).toEqual([]);
+    expect(r.missingKeys).toContain('fc.weight');
+    expect(r.missingKeys.length).toBe(sa.size - Object.keys(layer1).length);
+    expect(() => b.loadStateDict(layer1)).toThrow(/loading the state dict:[\s\S]*missing keys: conv1\.weight/);
+    const c = models.resnet18({ numClasses: 5, smallInput: true });
+    expect(() => c.loadStateDict(sa)).toThrow(/fc\.weight: shape \[10, 512\] in the state dict, \[5, 512\] in the model/);
+    for (const m of [a, b, c]) m.dispose();
   });
 
   it('strict loading reports missing, unexpected and wrong-shape keys in one error', async () => {
@@ -82,6 +102,7 @@ describe('safetensors', () => {
     ['unknown dtype', fileWith({ w: { dtype: 'F8', shape: [16], data_offsets: [0, 16] } }), /tensor w has unknown dtype "F8"/],
     ['shape/size mismatch', fileWith({ w: { dtype: 'F32', shape: [3, 2], data_offsets: [0, 16] } }), /tensor w: F32 \[3,2\] needs 24 bytes but data_offsets give 16/],
     ['bad shape', fileWith({ w: { dtype: 'F32', shape: [-4], data_offsets: [0, 16] } }), /tensor w has invalid shape \[-4\]/],
+    ...MALFORMED_HEADERS.map(([what, header, message]) => [what, fileWith(header), message] as [string, Uint8Array, RegExp]),
   ];
   for (const [what, bytes, message] of bad) {
     it(`rejects: ${what}`, () => {

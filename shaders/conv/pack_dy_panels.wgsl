@@ -1,21 +1,18 @@
 // conv2d, CPU adapters — the output gradient into the uniform windows of conv2d_panel_dw_w*.wgsl
-//   panels[pn, q, s, col] = dy[n, o = pn·64 + col, oh, ow]   where line l = q·linesPerWindow + s / OW4
-//                                                            = n·OH + oh, and ow = s % OW4;
-//   0 where ow ≥ OW, l ≥ N·OH or o ≥ O.
-// Layout: dy is NCHW f32. panels is [P][Q][256][64] f32: window q holds linesPerWindow lines of
-//   OW4 slots (OW rounded up to 4), one 64 KiB uniform window each, at byte offset (pn·Q + q)·65536.
+//   panels[pn, q, s, col] = dy[n, o = pn·64 + col, oh, ow]   where slot q·256 + s = (n·OH + oh)·OW + ow;
+//   0 where the slot is past N·OH·OW or o ≥ O.
+// Layout: dy is NCHW f32. panels is [P][Q][256][64] f32: window q holds slots [256·q, 256·q + 256),
+//   one 64 KiB uniform window each, at byte offset (pn·Q + q)·65536.
 // One invocation writes one vec4 (4 output channels of one slot); neighbouring invocations take
 // neighbouring slots, which read neighbouring pixels of dy.
 // Grid: (16, Q, P): x = blocks of 16 slots, y = the window, z = the panel.
-// Bindings: p = dy's shape and the window layout; dy in; panels out.
+// Bindings: p = dy's shape and the window count; dy in; panels out.
 
 struct Params {
   N: u32,
   O: u32,
   OH: u32,
   OW: u32,
-  OW4: u32,
-  linesPerWindow: u32,
   Q: u32,
 }
 
@@ -29,15 +26,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let c4 = lid / 16u;
   let q = wid.y;
   let pn = wid.z;
-  let line = q * p.linesPerWindow + s / p.OW4;
-  let ow = s % p.OW4;
+  let slot = q * 256u + s;
+  let plane = p.OH * p.OW;
   var v = vec4f(0.0);
-  if (s / p.OW4 < p.linesPerWindow && line < p.N * p.OH && ow < p.OW) {
-    let n = line / p.OH;
-    let oh = line % p.OH;
+  if (slot < p.N * plane) {
+    let n = slot / plane;
+    let pixel = slot % plane;
     for (var e = 0u; e < 4u; e++) {
       let o = pn * 64u + 4u * c4 + e;
-      if (o < p.O) { v[e] = dy[((n * p.O + o) * p.OH + oh) * p.OW + ow]; }
+      if (o < p.O) { v[e] = dy[(n * p.O + o) * plane + pixel]; }
     }
   }
   panels[((pn * p.Q + q) * 256u + s) * 16u + c4] = v;

@@ -6,7 +6,9 @@
 // in a uniform window: on lavapipe a storage read at a per-lane address is a branchy loop over the
 // lanes, a uniform read a branchless gather, so each element costs one storage read and one write.
 // Layout: x, y are [N, C, HW] contiguous; coef is a 64 KiB uniform window of [4096] vec4 (C ≤ 4096).
-// One invocation computes one element; 2-D grid of workgroups as in fill.wgsl.
+// One invocation computes one element. PLANES = 1: grid (ceil(HW / WG), N·C), one workgroup row per
+// (n, c) plane, so the channel comes from the workgroup and no element needs a division (for planes
+// of at least WG values); PLANES = 0: the 2-D grid of fill.wgsl over all n elements.
 // Bindings: p = { n, C, HW }; x in; y out; coef (uniform window).
 
 struct Params {
@@ -22,12 +24,23 @@ struct Params {
 
 override WG: u32 = 256;
 override RELU: u32 = 0;
+override PLANES: u32 = 0;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * WG + lid;
-  if (i >= p.n) { return; }
-  let k = coef[(i / p.HW) % p.C];
+  var i: u32;
+  var c: u32;
+  if (PLANES == 1u) {
+    let s = wid.x * WG + lid;
+    if (s >= p.HW) { return; }
+    i = wid.y * p.HW + s;
+    c = wid.y % p.C;
+  } else {
+    i = (wid.y * nwg.x + wid.x) * WG + lid;
+    if (i >= p.n) { return; }
+    c = (i / p.HW) % p.C;
+  }
+  let k = coef[c];
   let v = x[i] * k.x + k.y;
   y[i] = select(v, max(v, 0.0), RELU == 1u);
 }

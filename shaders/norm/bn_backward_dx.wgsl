@@ -4,7 +4,7 @@
 // The coefficients sit in a uniform window (see bn_apply.wgsl for why): per element this reads
 // dy and x (and y with RELU = 1) from storage and writes dx.
 // Layout: x, y, dy, dx are [N, C, HW]; dcoef is a 64 KiB uniform window of [4096] vec4 (C ≤ 4096).
-// One invocation computes one element; 2-D grid of workgroups as in fill.wgsl.
+// One invocation computes one element; PLANES chooses the grid as in bn_apply.wgsl.
 // Bindings: p = { n, C, HW }; x, y, dy in; dx out; dcoef (uniform window).
 
 struct Params {
@@ -22,12 +22,23 @@ struct Params {
 
 override WG: u32 = 256;
 override RELU: u32 = 0;
+override PLANES: u32 = 0;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.y * nwg.x + wid.x) * WG + lid;
-  if (i >= p.n) { return; }
-  let k = dcoef[(i / p.HW) % p.C];
+  var i: u32;
+  var c: u32;
+  if (PLANES == 1u) {
+    let s = wid.x * WG + lid;
+    if (s >= p.HW) { return; }
+    i = wid.y * p.HW + s;
+    c = wid.y % p.C;
+  } else {
+    i = (wid.y * nwg.x + wid.x) * WG + lid;
+    if (i >= p.n) { return; }
+    c = (i / p.HW) % p.C;
+  }
+  let k = dcoef[c];
   var g = dy[i];
   if (RELU == 1u && y[i] <= 0.0) { g = 0.0; }
   dx[i] = k.x * g + k.y * x[i] + k.z;

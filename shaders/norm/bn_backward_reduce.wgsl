@@ -7,7 +7,7 @@
 //                                   A = γ·inv,  B = −γ·inv²·Σg·x̂/M,  D = −γ·inv·Σg/M − B·mean
 //     evaluation (running stats):   dx = γ·inv·g,  A = γ·inv, B = D = 0
 // Layout: x, y, dy are [N, C, HW]; mean, var, gamma, dbeta, dgamma are [C]; dcoef is [≥ C] vec4.
-// One workgroup per channel (as bn_stats.wgsl).
+// One workgroup per channel (as bn_stats.wgsl, plane by plane when a plane has at least WG values).
 // Bindings: p = { N, C, HW, eps }; x, y, dy, mean, var, gamma in; dbeta, dgamma, dcoef out.
 
 struct Params {
@@ -43,13 +43,28 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let inv = inverseSqrt(var_[c] + p.eps);
   var sg = 0.0;
   var sgx = 0.0;
-  for (var j = lid; j < M; j += WG) {
-    let i = ((j / p.HW) * p.C + c) * p.HW + j % p.HW;
-    var g = dy[i];
-    if (RELU == 1u && y[i] <= 0.0) { g = 0.0; }
-    sg += g;
-    sgx += g * (x[i] - m) * inv;
+  if (p.HW >= WG) {
+    // Plane by plane: no division per element.
+    for (var img = 0u; img < p.N; img++) {
+      let base = (img * p.C + c) * p.HW;
+      for (var s = lid; s < p.HW; s += WG) {
+        let i = base + s;
+        var g = dy[i];
+        if (RELU == 1u && y[i] <= 0.0) { g = 0.0; }
+        sg += g;
+        sgx += g * (x[i] - m);
+      }
+    }
+  } else {
+    for (var j = lid; j < M; j += WG) {
+      let i = ((j / p.HW) * p.C + c) * p.HW + j % p.HW;
+      var g = dy[i];
+      if (RELU == 1u && y[i] <= 0.0) { g = 0.0; }
+      sg += g;
+      sgx += g * (x[i] - m);
+    }
   }
+  sgx *= inv;
   sumG[lid] = sg;
   sumGX[lid] = sgx;
   workgroupBarrier();

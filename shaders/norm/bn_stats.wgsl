@@ -2,11 +2,13 @@
 //   mean[c] = Σ x / M,   var[c] = Σ (x − mean[c])² / M   (biased: what normalisation uses)
 //   coef[c] = (scale, shift, 0, 0) with scale = γ[c] / sqrt(var[c] + eps), shift = β[c] − mean[c] · scale,
 //   so that bn_apply.wgsl computes y = x · scale + shift with one multiply-add per element.
-// Two passes over the channel (sum, then squared deviations) rather than Σx² − (Σx)²/M, which
-// loses precision when the mean is large next to the spread.
+// One pass of Welford's update per invocation, merged with Chan's formula, rather than
+// Σx² − (Σx)²/M, which loses precision when the mean is large next to the spread (and rather than
+// two passes, which read x twice).
 // Layout: x is [N, C, HW] contiguous (NCHW with HW = H·W; [N, C] is HW = 1); mean, var, gamma,
 // beta are [C]; coef is [≥ C] vec4.
-// One workgroup computes one channel: WG invocations stride over its M values, then combine in
+// One workgroup computes one channel: WG invocations stride over its M values (plane by plane
+// when a plane has at least WG values, so no element needs a division), then combine in
 // workgroup memory.
 // Bindings: p = { N, C, HW, eps }; x, gamma, beta in; mean, var, coef out.
 
@@ -27,39 +29,63 @@ struct Params {
 
 override WG: u32 = 64;
 
-var<workgroup> partial: array<f32, WG>;
-
-fn at(c: u32, j: u32) -> f32 {
-  return x[((j / p.HW) * p.C + c) * p.HW + j % p.HW];
-}
-
-// Sums partial[] over the workgroup; every invocation gets the total.
-fn workgroupSum(lid: u32, v: f32) -> f32 {
-  partial[lid] = v;
-  workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) { partial[lid] += partial[lid + half]; }
-    workgroupBarrier();
-  }
-  let total = partial[0];
-  workgroupBarrier();
-  return total;
-}
+// Per invocation: a running count, mean and sum of squared deviations (Welford), merged over the
+// workgroup with Chan's formula: one pass over x, as stable as two.
+var<workgroup> counts: array<f32, WG>;
+var<workgroup> means: array<f32, WG>;
+var<workgroup> m2s: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let c = wid.x;
-  let M = p.N * p.HW;
-  var s = 0.0;
-  for (var j = lid; j < M; j += WG) { s += at(c, j); }
-  let m = workgroupSum(lid, s) / f32(M);
-  var d = 0.0;
-  for (var j = lid; j < M; j += WG) { let e = at(c, j) - m; d += e * e; }
-  let v = workgroupSum(lid, d) / f32(M);
+  var n = 0.0;
+  var m = 0.0;
+  var m2 = 0.0;
+  if (p.HW >= WG) {
+    // Walk each image's plane of channel c: no division per element.
+    for (var img = 0u; img < p.N; img++) {
+      let base = (img * p.C + c) * p.HW;
+      for (var s = lid; s < p.HW; s += WG) {
+        let v = x[base + s];
+        n += 1.0;
+        let d = v - m;
+        m += d / n;
+        m2 += d * (v - m);
+      }
+    }
+  } else {
+    // Small planes: stride over all N·HW values so every invocation has work.
+    for (var j = lid; j < p.N * p.HW; j += WG) {
+      let v = x[((j / p.HW) * p.C + c) * p.HW + j % p.HW];
+      n += 1.0;
+      let d = v - m;
+      m += d / n;
+      m2 += d * (v - m);
+    }
+  }
+  counts[lid] = n;
+  means[lid] = m;
+  m2s[lid] = m2;
+  workgroupBarrier();
+  for (var half = WG / 2u; half > 0u; half /= 2u) {
+    if (lid < half) {
+      let na = counts[lid];
+      let nb = counts[lid + half];
+      let nab = na + nb;
+      if (nab > 0.0) {
+        let d = means[lid + half] - means[lid];
+        means[lid] += d * nb / nab;
+        m2s[lid] += m2s[lid + half] + d * d * na * nb / nab;
+        counts[lid] = nab;
+      }
+    }
+    workgroupBarrier();
+  }
   if (lid == 0u) {
-    mean[c] = m;
+    let v = m2s[0] / counts[0];
+    mean[c] = means[0];
     var_[c] = v;
     let scale = gamma[c] * inverseSqrt(v + p.eps);
-    coef[c] = vec4f(scale, beta[c] - m * scale, 0.0, 0.0);
+    coef[c] = vec4f(scale, beta[c] - means[0] * scale, 0.0, 0.0);
   }
 }

@@ -1,7 +1,7 @@
 // The browser entry: navigator.gpu for the GPU, and the shader files bundled into the script
-// (the build maps the virtual module below to the contents of shaders/; see scripts/bundle.mjs).
+// (shaderTexts.ts: generated into dist/ by the build, or a virtual module when bundling sources).
 
-import shaderTexts from 'wgslnet:shaders';
+import shaderTexts from './shaderTexts.js';
 import { initWith, type Engine, type InitOptions } from '../core.js';
 import { setImageIO } from '../data/loader.js';
 import { setFileIO } from '../io/platform.js';

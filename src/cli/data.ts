@@ -9,6 +9,7 @@ import { GrandparentSplitter, pathParts, RandomSplitter, fileName, parentLabel }
 import { augTransforms } from '../data/batchTransforms.js';
 import { ImageDataLoaders, regexLabel, type DataLoaders, type Label } from '../data/dataLoaders.js';
 import { Resize } from '../data/itemTransforms.js';
+import type { Decoder } from '../data/loader.js';
 import { getImageFiles } from '../node/imageFiles.js';
 import { verifyImages } from '../node/images.js';
 
@@ -21,6 +22,7 @@ export interface DataArgs {
   seed: number;
   skipBad: boolean;
   aug: boolean;
+  decoder: Decoder;
 }
 
 /** A label function from --label: `folder`, `upper` (Pets' is-cat rule) or `re:<regex>` on the file name. */
@@ -42,7 +44,7 @@ export function labeller(spec: string): (file: string) => Label {
 export async function loadData(a: DataArgs, log: (s: string) => void): Promise<DataLoaders> {
   let files = getImageFiles(a.folder);
   if (!files.length) throw new WgslnetError(`${a.folder}: no images (.png, .jpg, .jpeg) in it or its subfolders`);
-  const bad = await verifyImages(files);
+  const bad = await verifyImages(files, { decoder: a.decoder });
   if (bad.length && !a.skipBad) {
     throw new WgslnetError(`${bad[0]!.error}${bad.length > 1 ? ` (and ${bad.length - 1} more bad files)` : ''}; pass --skip-bad to leave them out`);
   }
@@ -64,5 +66,6 @@ export async function loadData(a: DataArgs, log: (s: string) => void): Promise<D
     bs: a.bs,
     itemTfms: [Resize(a.size)],
     batchTfms: { aug: a.aug ? augTransforms() : null },
+    decoder: a.decoder,
   });
 }

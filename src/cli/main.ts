@@ -13,8 +13,9 @@ import { ARCHS } from '../learner/archs.js';
 import { loadLearner } from '../learner/checkpoint.js';
 import { errorRate } from '../learner/metrics.js';
 import { visionLearner } from '../learner/visionLearner.js';
-import { init, manualSeed } from '../node/index.js';
-import { loadData, type DataArgs } from './data.js';
+import { init, manualSeed, setDecodeWorkers } from '../node/index.js';
+import { DECODERS, type Decoder } from '../data/loader.js';
+import { labeller, loadData, type DataArgs } from './data.js';
 import { convertPth, CONVERT_HELP } from './convert.js';
 import { takePretrainedArg } from './pretrainedArg.js';
 import { profileCommand } from './profile.js';
@@ -27,7 +28,10 @@ const DATA_HELP = `  --label folder|upper|re:<regex>  how to label: parent folde
   --valid-pct <f>      fraction held out for validation (default 0.2; train/ and valid/ folders win)
   --seed <n>           seed of the split, shuffles and initialisation (default 42)
   --aug                fastai's augTransforms() on training batches
-  --skip-bad           leave out files that do not decode (and say how many), instead of stopping`;
+  --skip-bad           leave out files that do not decode (and say how many), instead of stopping
+  --decoder auto|sharp|js  image decoder: sharp (libvips) when it loads (auto, the default), or
+                       force sharp or the pure-JS one (pngjs, jpeg-js)
+  --workers <n>        decode worker threads (default: one per core)`;
 
 const HELP: Record<string, string> = {
   train: `usage: wgslnet train <folder> [options]
@@ -65,10 +69,18 @@ commands: train, predict, lr-find, convert, profile, images-from`;
 
 class UsageError extends Error {}
 
-function num(v: string | undefined, name: string, dflt: number, integer = false): number {
+/** What a numeric option must be, and the test for it. */
+const NUMBER_RULES = {
+  'positive integer': (x: number) => Number.isInteger(x) && x >= 1,
+  'non-negative integer': (x: number) => Number.isInteger(x) && x >= 0,
+  'positive number': (x: number) => x > 0,
+  'fraction in [0, 1)': (x: number) => x >= 0 && x < 1,
+};
+
+function num(v: string | undefined, name: string, dflt: number, rule: keyof typeof NUMBER_RULES): number {
   if (v === undefined) return dflt;
   const x = Number(v);
-  if (!Number.isFinite(x) || (integer && !Number.isInteger(x)) || x < 0) throw new UsageError(`--${name} must be a ${integer ? 'non-negative integer' : 'number'}, got '${v}'`);
+  if (!v.trim() || !Number.isFinite(x) || !NUMBER_RULES[rule](x)) throw new UsageError(`--${name} must be a ${rule}, got '${v}'`);
   return x;
 }
 
@@ -89,6 +101,8 @@ const OPTIONS = {
   'skip-bad': { type: 'boolean' },
   forward: { type: 'boolean' },
   'wall-clock': { type: 'boolean' },
+  decoder: { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
@@ -129,8 +143,8 @@ export async function main(argv: string[]): Promise<number> {
       if (!ARCHS[arch]) throw new UsageError(`--arch must be one of ${Object.keys(ARCHS).join(', ')}, got '${arch}'`);
       await profileCommand({
         arch,
-        size: num(values.size, 'size', 64, true),
-        bs: num(values.bs, 'bs', 16, true),
+        size: num(values.size, 'size', 64, 'positive integer'),
+        bs: num(values.bs, 'bs', 16, 'positive integer'),
         mode: values.forward ? 'forward' : 'train',
         timing: values['wall-clock'] ? 'wall' : undefined,
       });
@@ -149,16 +163,28 @@ export async function main(argv: string[]): Promise<number> {
     const data: DataArgs = {
       folder: positionals[0]!,
       label: values.label ?? 'folder',
-      size: num(values.size, 'size', 64, true),
-      bs: num(values.bs, 'bs', 64, true),
-      validPct: num(values['valid-pct'], 'valid-pct', 0.2),
-      seed: num(values.seed, 'seed', 42, true),
+      size: num(values.size, 'size', 64, 'positive integer'),
+      bs: num(values.bs, 'bs', 64, 'positive integer'),
+      validPct: num(values['valid-pct'], 'valid-pct', 0.2, 'fraction in [0, 1)'),
+      seed: num(values.seed, 'seed', 42, 'non-negative integer'),
       skipBad: values['skip-bad'] ?? false,
       aug: values.aug ?? false,
+      decoder: (values.decoder ?? 'auto') as Decoder,
     };
+    if (!DECODERS.includes(data.decoder)) throw new UsageError(`--decoder must be auto, sharp or js, got '${values.decoder}'`);
+    if (values.workers !== undefined) {
+      const n = num(values.workers, 'workers', 0, 'non-negative integer');
+      if (n < 1) throw new UsageError(`--workers must be at least 1, got '${values.workers}'`);
+      await setDecodeWorkers(n);
+    }
     const arch = values.arch ?? 'resnet18';
     if (!ARCHS[arch]) throw new UsageError(`--arch must be one of ${Object.keys(ARCHS).join(', ')}, got '${arch}'`);
-    const [epochs, lr, numIt] = [num(values.epochs, 'epochs', 1, true), num(values.lr, 'lr', 2e-3), num(values['num-it'], 'num-it', 100, true)];
+    const [epochs, lr, numIt] = [num(values.epochs, 'epochs', 1, 'non-negative integer'), num(values.lr, 'lr', 2e-3, 'positive number'), num(values['num-it'], 'num-it', 100, 'positive integer')];
+    try {
+      labeller(data.label); // a bad --label is a bad command line: say so before reading the folder
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const dls = await loadData(data, (s) => console.log(s));
     const engine = await init();
     console.log(`${dls.train.items.length} training and ${dls.valid.items.length} validation images, ${dls.c} classes; GPU: ${engine.description}`);

@@ -7,7 +7,7 @@ import type { BatchTfms, Normalize } from './batchTransforms.js';
 import { DataLoader } from './dataLoader.js';
 import { rgbImage, type RgbImage } from './image.js';
 import { outputSize, type ItemTfm } from './itemTransforms.js';
-import { imageIO, type MemoryImages } from './loader.js';
+import { checkDecoder, imageIO, type Decoder, type MemoryImages } from './loader.js';
 import { fileName, GrandparentSplitter, parentLabel, pathParts, RandomSplitter, type Splitter } from './splitters.js';
 
 export type Label = string | number | boolean;
@@ -25,6 +25,8 @@ export interface DataLoadersOptions {
   bs?: number;
   /** Validation batch size (defaults to bs). */
   valBs?: number;
+  /** Which decoder loads the images: 'auto' (default: sharp in Node when it loads), 'sharp' or 'js'. */
+  decoder?: Decoder;
 }
 
 export class DataLoaders {
@@ -48,10 +50,11 @@ export class DataLoaders {
   }
 
   /** The same split and labels with other transforms (progressive resizing: Resize(64) after Resize(32)). */
-  withTransforms(t: { itemTfms?: ItemTfm[]; batchTfms?: Partial<BatchTfms>; bs?: number }): DataLoaders {
+  withTransforms(t: { itemTfms?: ItemTfm[]; batchTfms?: Partial<BatchTfms>; bs?: number; decoder?: Decoder }): DataLoaders {
     const batchTfms = { ...this.batchTfms, ...t.batchTfms };
     const itemTfms = t.itemTfms ?? this.itemTfms;
-    const mk = (dl: DataLoader) => new DataLoader(dl.items, dl.labels, { ...dl.opts, itemTfms, batchTfms, bs: t.bs ?? dl.opts.bs });
+    const decoder = t.decoder === undefined ? undefined : checkDecoder(t.decoder, 'withTransforms');
+    const mk = (dl: DataLoader) => new DataLoader(dl.items, dl.labels, { ...dl.opts, itemTfms, batchTfms, bs: t.bs ?? dl.opts.bs, decoder: decoder ?? dl.opts.decoder });
     return new DataLoaders(mk(this.train), mk(this.valid), this.vocab, itemTfms, batchTfms);
   }
 
@@ -106,7 +109,7 @@ function makeDataLoaders(items: string[], labels: Label[], o: DataLoadersOptions
   const batchTfms: BatchTfms = { aug: null, normalize: null, ...o.batchTfms };
   const bs = o.bs ?? 64;
   const pick = (idx: number[]) => [idx.map((i) => items[i]!), Int32Array.from(idx, (i) => y[i]!)] as const;
-  const common = { itemTfms, batchTfms, seed, images };
+  const common = { itemTfms, batchTfms, seed, decoder: checkDecoder(o.decoder ?? 'auto', 'DataLoaders'), images };
   const train = new DataLoader(...pick(split.train), { ...common, bs, shuffle: true, dropLast: true, train: true });
   const valid = new DataLoader(...pick(split.valid), { ...common, bs: o.valBs ?? bs, shuffle: false, dropLast: false, train: false });
   if (!train.length) throw new WgslnetError(`DataLoaders: ${split.train.length} training images make no full batch of ${bs}; lower bs`);

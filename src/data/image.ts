@@ -12,7 +12,7 @@ export interface RgbImage {
   data: Uint8Array;
 }
 
-export function rgbImage(width: number, height: number, data = new Uint8Array(width * height * 3)): RgbImage {
+export function rgbImage(width: number, height: number, data: Uint8Array = new Uint8Array(width * height * 3)): RgbImage {
   if (data.length !== width * height * 3) throw new WgslnetError(`image: ${width}×${height} RGB needs ${width * height * 3} bytes, got ${data.length}`);
   return { width, height, data };
 }
@@ -74,18 +74,21 @@ export function padReflect(img: RgbImage, w: number, h: number): RgbImage {
 }
 
 /**
- * The taps of a 1-D bilinear resample from n to m samples: output i is centred at (i + ½)·n/m
- * in input coordinates; the triangle filter is widened by the scale when shrinking (support
- * max(n/m, 1)), so each output averages every input it covers instead of skipping pixels.
- * Weights are normalised to sum to 1 over the taps inside the image.
+ * The taps of a 1-D bilinear resample of the window [from, from + extent) of n samples (default:
+ * all of them) to m samples: output i is centred at from + (i + ½)·extent/m in input coordinates;
+ * the triangle filter is widened by the scale when shrinking (support max(extent/m, 1)), so each
+ * output averages every input it covers instead of skipping pixels. Only inputs whose centres lie
+ * in the window are used (as if it had been cut out first), weights normalised to sum to 1. The
+ * window may be fractional (the sharp path resamples a shrunk image with it).
  */
-export function resampleTaps(n: number, m: number): { start: number; weights: number[] }[] {
-  const scale = n / m;
+export function resampleTaps(n: number, m: number, from = 0, extent = n): { start: number; weights: number[] }[] {
+  const scale = extent / m;
   const support = Math.max(scale, 1);
+  const [lo, hi] = [Math.max(0, Math.ceil(from - 0.5)), Math.min(n, Math.ceil(from + extent - 0.5))];
   return Array.from({ length: m }, (_, i) => {
-    const centre = (i + 0.5) * scale;
-    const start = Math.max(0, Math.floor(centre - support));
-    const end = Math.min(n, Math.ceil(centre + support));
+    const centre = from + (i + 0.5) * scale;
+    const start = Math.max(lo, Math.floor(centre - support));
+    const end = Math.min(hi, Math.ceil(centre + support));
     const weights: number[] = [];
     for (let j = start; j < end; j++) weights.push(Math.max(0, 1 - Math.abs((j + 0.5 - centre) / support)));
     const total = weights.reduce((a, b) => a + b, 0);
@@ -93,19 +96,33 @@ export function resampleTaps(n: number, m: number): { start: number; weights: nu
   });
 }
 
-/** Bilinear resize to w×h (separable: rows, then columns), rounded to 8 bits at the end. */
-export function resize(img: RgbImage, w: number, h: number): RgbImage {
-  if (w === img.width && h === img.height) return img;
-  const tx = resampleTaps(img.width, w);
-  const ty = resampleTaps(img.height, h);
-  const rows = new Float32Array(img.height * w * 3); // horizontal pass
-  for (let y = 0; y < img.height; y++) {
+/** A window of an image in pixel coordinates, possibly fractional: [x, x + width) × [y, y + height). */
+export interface Window {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Bilinear resize to w×h (separable: rows, then columns), rounded to 8 bits at the end; of the
+ * whole image, or of `win` (the same as cutting an integer window out first, then resizing).
+ */
+export function resize(img: RgbImage, w: number, h: number, win?: Window): RgbImage {
+  if (!win && w === img.width && h === img.height) return img;
+  const tx = win ? resampleTaps(img.width, w, win.x, win.width) : resampleTaps(img.width, w);
+  const ty = win ? resampleTaps(img.height, h, win.y, win.height) : resampleTaps(img.height, h);
+  // The horizontal pass covers only the rows the vertical taps read.
+  const y0 = ty[0]!.start;
+  const y1 = Math.max(...ty.map((t) => t.start + t.weights.length));
+  const rows = new Float32Array((y1 - y0) * w * 3);
+  for (let y = y0; y < y1; y++) {
     for (let x = 0; x < w; x++) {
       const { start, weights } = tx[x]!;
       for (let c = 0; c < 3; c++) {
         let acc = 0;
         for (let k = 0; k < weights.length; k++) acc += weights[k]! * img.data[(y * img.width + start + k) * 3 + c]!;
-        rows[(y * w + x) * 3 + c] = acc;
+        rows[((y - y0) * w + x) * 3 + c] = acc;
       }
     }
   }
@@ -115,7 +132,7 @@ export function resize(img: RgbImage, w: number, h: number): RgbImage {
     for (let x = 0; x < w; x++) {
       for (let c = 0; c < 3; c++) {
         let acc = 0;
-        for (let k = 0; k < weights.length; k++) acc += weights[k]! * rows[((start + k) * w + x) * 3 + c]!;
+        for (let k = 0; k < weights.length; k++) acc += weights[k]! * rows[((start - y0 + k) * w + x) * 3 + c]!;
         out.data[(y * w + x) * 3 + c] = Math.min(255, Math.max(0, Math.round(acc)));
       }
     }

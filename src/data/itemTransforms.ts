@@ -4,7 +4,7 @@
 
 import { WgslnetError } from '../gpu/errors.js';
 import { Rng } from '../tensor/random.js';
-import { crop, padReflect, resize, type RgbImage } from './image.js';
+import { crop, padReflect, resize, type RgbImage, type Window } from './image.js';
 
 export type ResizeMethod = 'crop' | 'pad' | 'squish';
 
@@ -48,31 +48,39 @@ export function RandomResizedCrop(size: number | [number, number], opts: { minSc
   return { kind: 'randomResizedCrop', size: sizePair(size, 'RandomResizedCrop'), minScale: opts.minScale ?? 0.08, ratio: opts.ratio ?? [3 / 4, 4 / 3], valXtra: opts.valXtra ?? 0.14 };
 }
 
-function applyResize(t: ResizeTfm, img: RgbImage, rng: Rng, train: boolean): RgbImage {
-  const [h, w] = t.size;
-  if (t.method === 'squish') return resize(img, w, h);
-  if (t.method === 'pad') {
-    // The smallest canvas of the target aspect ratio that holds the whole image.
-    const scale = Math.max(img.width / w, img.height / h);
-    const padded = padReflect(img, Math.max(img.width, Math.round(w * scale)), Math.max(img.height, Math.round(h * scale)));
-    return resize(padded, w, h);
-  }
-  const scale = Math.min(img.width / w, img.height / h);
-  const cw = Math.min(img.width, Math.round(w * scale));
-  const ch = Math.min(img.height, Math.round(h * scale));
-  const [px, py] = train ? [rng.next(), rng.next()] : [0.5, 0.5];
-  const x0 = Math.round((img.width - cw) * px);
-  const y0 = Math.round((img.height - ch) * py);
-  return resize(crop(img, x0, y0, cw, ch), w, h);
+/**
+ * What one item transform does to one image, as geometry: cut `crop`, or reflection-pad to the
+ * `pad` canvas (image centred), then resize to `resize` ([width, height]), then cut `after`. The
+ * random choices are made here, once, so the pure-JS path (runPlan) and the sharp path
+ * (node/sharpDecode.ts) cut the same windows from the same seeds.
+ */
+export interface TfmPlan {
+  crop?: Window;
+  pad?: [number, number];
+  resize: [number, number];
+  after?: Window;
 }
 
-function applyRandomResizedCrop(t: RandomResizedCropTfm, img: RgbImage, rng: Rng, train: boolean): RgbImage {
+function planResize(t: ResizeTfm, W: number, H: number, rng: Rng, train: boolean): TfmPlan {
   const [h, w] = t.size;
-  const { width: W, height: H } = img;
+  if (t.method === 'squish') return { resize: [w, h] };
+  if (t.method === 'pad') {
+    // The smallest canvas of the target aspect ratio that holds the whole image.
+    const scale = Math.max(W / w, H / h);
+    return { pad: [Math.max(W, Math.round(w * scale)), Math.max(H, Math.round(h * scale))], resize: [w, h] };
+  }
+  const scale = Math.min(W / w, H / h);
+  const cw = Math.min(W, Math.round(w * scale));
+  const ch = Math.min(H, Math.round(h * scale));
+  const [px, py] = train ? [rng.next(), rng.next()] : [0.5, 0.5];
+  return { crop: { x: Math.round((W - cw) * px), y: Math.round((H - ch) * py), width: cw, height: ch }, resize: [w, h] };
+}
+
+function planRandomResizedCrop(t: RandomResizedCropTfm, W: number, H: number, rng: Rng, train: boolean): TfmPlan {
+  const [h, w] = t.size;
   if (!train) {
     const xtra = Math.ceil((Math.max(h, w) * t.valXtra) / 8) * 8;
-    const big = resize(img, w + xtra, h + xtra);
-    return crop(big, Math.floor(xtra / 2), Math.floor(xtra / 2), w, h);
+    return { resize: [w + xtra, h + xtra], after: { x: Math.floor(xtra / 2), y: Math.floor(xtra / 2), width: w, height: h } };
   }
   const [r0, r1] = t.ratio;
   for (let attempt = 0; attempt < 10; attempt++) {
@@ -80,25 +88,37 @@ function applyRandomResizedCrop(t: RandomResizedCropTfm, img: RgbImage, rng: Rng
     const ratio = Math.exp(Math.log(r0) + (Math.log(r1) - Math.log(r0)) * rng.next());
     const nw = Math.round(Math.sqrt(area * ratio));
     const nh = Math.round(Math.sqrt(area / ratio));
-    if (nw <= W && nh <= H && nw > 0 && nh > 0) {
-      return resize(crop(img, rng.int(W - nw + 1), rng.int(H - nh + 1), nw, nh), w, h);
-    }
+    if (nw <= W && nh <= H && nw > 0 && nh > 0) return { crop: { x: rng.int(W - nw + 1), y: rng.int(H - nh + 1), width: nw, height: nh }, resize: [w, h] };
   }
   // Fallback: the centre crop with the aspect ratio clamped into the allowed range.
   let [cw, ch] = [W, H];
   if (W / H < r0) ch = Math.floor(W / r0);
   else if (W / H > r1) cw = Math.floor(H * r1);
-  return resize(crop(img, Math.floor((W - cw) / 2), Math.floor((H - ch) / 2), cw, ch), w, h);
+  return { crop: { x: Math.floor((W - cw) / 2), y: Math.floor((H - ch) / 2), width: cw, height: ch }, resize: [w, h] };
+}
+
+/** The geometry of transform `t` on a W×H image; draws this item's random numbers from `rng`. */
+export function planItemTfm(t: ItemTfm, W: number, H: number, rng: Rng, train: boolean): TfmPlan {
+  if (t.kind === 'resize') return planResize(t, W, H, rng, train);
+  if (t.kind === 'randomResizedCrop') return planRandomResizedCrop(t, W, H, rng, train);
+  throw new WgslnetError(`item transform: unknown kind ${JSON.stringify((t as { kind: unknown }).kind)}`);
+}
+
+/** The size [width, height] a plan produces. */
+export const planOutput = (p: TfmPlan): [number, number] => (p.after ? [p.after.width, p.after.height] : p.resize);
+
+/** Carries out a plan on pixels (the pure-JS path). */
+export function runPlan(img: RgbImage, p: TfmPlan): RgbImage {
+  if (p.crop) img = crop(img, p.crop.x, p.crop.y, p.crop.width, p.crop.height);
+  if (p.pad) img = padReflect(img, p.pad[0], p.pad[1]);
+  img = resize(img, p.resize[0], p.resize[1]);
+  return p.after ? crop(img, p.after.x, p.after.y, p.after.width, p.after.height) : img;
 }
 
 /** Runs the transforms in order; `seed` fixes this item's random choices. */
 export function applyItemTfms(tfms: readonly ItemTfm[], img: RgbImage, seed: number, train: boolean): RgbImage {
   const rng = new Rng(seed);
-  for (const t of tfms) {
-    if (t.kind === 'resize') img = applyResize(t, img, rng, train);
-    else if (t.kind === 'randomResizedCrop') img = applyRandomResizedCrop(t, img, rng, train);
-    else throw new WgslnetError(`item transform: unknown kind ${JSON.stringify((t as { kind: unknown }).kind)}`);
-  }
+  for (const t of tfms) img = runPlan(img, planItemTfm(t, img.width, img.height, rng, train));
   return img;
 }
 

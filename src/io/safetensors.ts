@@ -45,11 +45,16 @@ export function parseSafetensors(file: Uint8Array, source: string): SafetensorsF
   const tensors = new Map<string, TensorEntry>();
   const ranges: [number, number, string][] = [];
   let metadata: Record<string, string> = {};
+  const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
+      if (!isObject(raw)) fail(`__metadata__ is ${JSON.stringify(raw)}, not an object of strings`);
+      const notString = Object.entries(raw as Record<string, unknown>).find(([, v]) => typeof v !== 'string');
+      if (notString) fail(`__metadata__.${notString[0]} is ${JSON.stringify(notString[1])}, not a string`);
       metadata = raw as Record<string, string>;
       continue;
     }
+    if (!isObject(raw)) fail(`tensor ${name} is ${JSON.stringify(raw)}, not an object with dtype, shape and data_offsets`);
     const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof e.dtype !== 'string' || !(e.dtype in BYTES)) fail(`tensor ${name} has unknown dtype ${JSON.stringify(e.dtype)}`);
     const dtype = e.dtype as DType;
@@ -58,7 +63,8 @@ export function parseSafetensors(file: Uint8Array, source: string): SafetensorsF
     const off = e.data_offsets;
     if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor ${name} has invalid data_offsets ${JSON.stringify(off)}`);
     const [begin, end] = off as [number, number];
-    if (begin > end || end > data.byteLength) fail(`tensor ${name}: data_offsets [${begin}, ${end}] fall outside the ${data.byteLength} bytes of data`);
+    if (begin > end) fail(`tensor ${name}: data_offsets [${begin}, ${end}] begin after they end`);
+    if (end > data.byteLength) fail(`tensor ${name}: data_offsets [${begin}, ${end}] fall outside the ${data.byteLength} bytes of data`);
     const want = shape.reduce((a, b) => a * b, 1) * BYTES[dtype];
     if (end - begin !== want) fail(`tensor ${name}: ${dtype} ${JSON.stringify(shape)} needs ${want} bytes but data_offsets give ${end - begin}`);
     ranges.push([begin, end, name]);

@@ -130,10 +130,13 @@ export class Learner {
     this.bnParams = new Set(model.namedModules().flatMap(([, m]) => (m instanceof BatchNorm ? [m.weight, m.bias] : [])));
     this.layerParams = model.layerGroups().map((mods) => mods.flatMap((m) => m.parameters()));
     // Two optimizer groups per layer group: with weight decay, and without (BN parameters, biases).
-    const groups: { params: Tensor[]; weightDecay: number }[] = [];
+    // Parameters go in by name, so the optimizer's state is saved under the model's keys.
+    const names = new Map(model.namedParameters().map(([k, p]) => [p, k] as const));
+    const named = (ps: Tensor[]) => ps.map((p) => [names.get(p)!, p] as [string, Tensor]);
+    const groups: { params: [string, Tensor][]; weightDecay: number }[] = [];
     this.layerParams.forEach((ps, li) => {
       const noWd = (p: Tensor) => this.bnParams.has(p) || p.rank < 2;
-      groups.push({ params: ps.filter((p) => !noWd(p)), weightDecay: opts.wd ?? 0.01 }, { params: ps.filter(noWd), weightDecay: 0 });
+      groups.push({ params: named(ps.filter((p) => !noWd(p))), weightDecay: opts.wd ?? 0.01 }, { params: named(ps.filter(noWd)), weightDecay: 0 });
       this.layerOfGroup.push(li, li);
     });
     this.opt = fastaiAdam(groups, { lr: 1e-3 });

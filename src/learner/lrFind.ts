@@ -4,7 +4,6 @@
 // optimizer state and history back as they were. The suggestions (valley, minimum, steep) follow
 // fastai's callback/schedule.py line for line; the plot is loss against learning rate as a PNG.
 
-import { BatchNorm } from '../nn/layers.js';
 import { clone } from '../ops/layout.js';
 import { keep } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -94,7 +93,7 @@ export class LRFinder extends Callback {
   readonly numIt: number;
   private best = Infinity;
   private done = false;
-  private saved: { weights: [Tensor, Tensor][]; bns: [BatchNorm, number][]; opt: Awaited<ReturnType<Learner['opt']['stateDict']>>; history: History } | null = null;
+  private saved: { weights: Map<string, Tensor>; opt: Awaited<ReturnType<Learner['opt']['stateDict']>>; history: History } | null = null;
 
   constructor(readonly o: Omit<LrFindOptions, 'plot'> = {}) {
     super();
@@ -108,11 +107,10 @@ export class LRFinder extends Callback {
   }
 
   override async beforeFit(learn: Learner): Promise<void> {
-    // Snapshot: every weight and statistic on the GPU (copies), BN counters and optimizer state on the CPU.
+    // Snapshot: every weight, statistic and BatchNorm counter on the GPU (copies), the optimizer state on the CPU.
     const h = learn.history;
     this.saved = {
-      weights: [...learn.model.stateDict()].map(([, t]) => [t, keep(clone(t))]),
-      bns: learn.model.namedModules().flatMap(([, m]) => (m instanceof BatchNorm ? [[m, m.numBatchesTracked] as [BatchNorm, number]] : [])),
+      weights: new Map([...learn.model.stateDict()].map(([k, t]) => [k, keep(clone(t))])),
       opt: await learn.opt.stateDict(),
       history: { ...h, hypers: [...h.hypers], losses: [...h.losses], smoothLosses: [...h.smoothLosses] },
     };
@@ -142,11 +140,11 @@ export class LRFinder extends Callback {
     learn.opt.zeroGrad();
     const saved = this.saved;
     if (!saved) return;
-    for (const [t, copy] of saved.weights) {
+    for (const [k, t] of learn.model.stateDict()) {
+      const copy = saved.weights.get(k)!;
       t.assign(copy);
       copy.dispose();
     }
-    for (const [m, n] of saved.bns) m.numBatchesTracked = n;
     learn.opt.resetState();
     learn.opt.loadStateDict(saved.opt);
     Object.assign(learn.history, saved.history); // lrFind's steps and epochs leave no trace

@@ -37,11 +37,16 @@ export interface History {
   values: number[][];
   /** Per epoch of the latest fit: the number of steps in `losses` when it ended (fastai's iters). */
   iters: number[];
+  /**
+   * Per epoch of the latest fit: seconds the training batches waited for data (decoding not hidden
+   * behind the steps, plus the upload). Near the epoch's time: data loading is the bottleneck.
+   */
+  dataWait: number[];
 }
 
 export class Recorder extends Callback {
   override order = 50;
-  readonly history: History = { hypers: [], losses: [], smoothLosses: [], values: [], iters: [] };
+  readonly history: History = { hypers: [], losses: [], smoothLosses: [], values: [], iters: [], dataWait: [] };
   /** The latest epoch's row, as `history.values` holds it (the table and CSVLogger print it). */
   log: number[] = [];
   private smooth = new SmoothLoss();
@@ -65,11 +70,15 @@ export class Recorder extends Callback {
     learn.smoothLoss = NaN;
     this.history.values = [];
     this.history.iters = [];
+    this.history.dataWait = [];
     this.log = [];
   }
   override beforeEpoch(): void {
     this.epochStart = performance.now();
     this.valid = { n: 0, loss: 0, metrics: this.learn.metrics.map(() => 0) };
+  }
+  override afterTrain(learn: Learner): void {
+    this.history.dataWait.push(learn.dls.train.lastEpoch?.waitSeconds ?? 0);
   }
   override beforeValidate(): void {
     this.valid = { n: 0, loss: 0, metrics: this.learn.metrics.map(() => 0) };

@@ -7,7 +7,17 @@ import { addRelu } from '../ops/elementwise.js';
 import { BatchNorm2d, Conv2d, Linear, MaxPool2d, AdaptiveAvgPool2d, Sequential, Flatten } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import { fillTensor } from '../ops/launch.js';
+import { kaimingNormalFanOut, skipInit } from '../nn/init.js';
 import type { Tensor } from '../tensor/tensor.js';
+
+/**
+ * A conv as torchvision's conv3x3 / conv1x1 / stem make it: no bias (a BatchNorm follows). Its
+ * default init is skipped because the constructor re-initialises every conv (below).
+ */
+const conv = (inPlanes: number, outPlanes: number, k: number, stride: number, padding: number) =>
+  skipInit(() => new Conv2d(inPlanes, outPlanes, k, { stride, padding, bias: false }));
+const conv3x3 = (inPlanes: number, outPlanes: number, stride = 1) => conv(inPlanes, outPlanes, 3, stride, 1);
+const conv1x1 = (inPlanes: number, outPlanes: number, stride = 1) => conv(inPlanes, outPlanes, 1, stride, 0);
 
 export interface ResNetOptions {
   /** Classes of the final layer (torchvision: 1000); 0 leaves out avgpool and fc (a body, as fastai cuts it). */
@@ -30,9 +40,9 @@ class BasicBlock extends Module {
   readonly downsample: Sequential | null;
   constructor(inPlanes: number, planes: number, stride: number, downsample: Sequential | null) {
     super();
-    this.conv1 = this.child('conv1', new Conv2d(inPlanes, planes, 3, { stride, padding: 1 }));
+    this.conv1 = this.child('conv1', conv3x3(inPlanes, planes, stride));
     this.bn1 = this.child('bn1', new BatchNorm2d(planes));
-    this.conv2 = this.child('conv2', new Conv2d(planes, planes, 3, { padding: 1 }));
+    this.conv2 = this.child('conv2', conv3x3(planes, planes));
     this.bn2 = this.child('bn2', new BatchNorm2d(planes));
     this.downsample = downsample ? this.child('downsample', downsample) : null;
   }
@@ -56,11 +66,11 @@ class Bottleneck extends Module {
   readonly downsample: Sequential | null;
   constructor(inPlanes: number, planes: number, stride: number, downsample: Sequential | null) {
     super();
-    this.conv1 = this.child('conv1', new Conv2d(inPlanes, planes, 1));
+    this.conv1 = this.child('conv1', conv1x1(inPlanes, planes));
     this.bn1 = this.child('bn1', new BatchNorm2d(planes));
-    this.conv2 = this.child('conv2', new Conv2d(planes, planes, 3, { stride, padding: 1 }));
+    this.conv2 = this.child('conv2', conv3x3(planes, planes, stride));
     this.bn2 = this.child('bn2', new BatchNorm2d(planes));
-    this.conv3 = this.child('conv3', new Conv2d(planes, planes * 4, 1));
+    this.conv3 = this.child('conv3', conv1x1(planes, planes * 4));
     this.bn3 = this.child('bn3', new BatchNorm2d(planes * 4));
     this.downsample = downsample ? this.child('downsample', downsample) : null;
   }
@@ -91,7 +101,7 @@ export class ResNet extends Module {
   constructor(block: Block, counts: [number, number, number, number], opts: ResNetOptions = {}) {
     super();
     const small = opts.smallInput ?? false;
-    this.conv1 = this.child('conv1', small ? new Conv2d(3, 64, 3, { padding: 1 }) : new Conv2d(3, 64, 7, { stride: 2, padding: 3 }));
+    this.conv1 = this.child('conv1', small ? conv3x3(3, 64) : conv(3, 64, 7, 2, 3));
     this.bn1 = this.child('bn1', new BatchNorm2d(64));
     this.maxpool = small ? null : new MaxPool2d(3, { stride: 2, padding: 1 });
     let inPlanes = 64;
@@ -101,7 +111,7 @@ export class ResNet extends Module {
       for (let b = 0; b < counts[i]!; b++) {
         const s = b === 0 ? stride : 1;
         const outPlanes = planes * block.expansion;
-        const down = b === 0 && (s !== 1 || inPlanes !== outPlanes) ? new Sequential(new Conv2d(inPlanes, outPlanes, 1, { stride: s }), new BatchNorm2d(outPlanes)) : null;
+        const down = b === 0 && (s !== 1 || inPlanes !== outPlanes) ? new Sequential(conv1x1(inPlanes, outPlanes, s), new BatchNorm2d(outPlanes)) : null;
         blocks.push(new block(inPlanes, planes, s, down));
         inPlanes = outPlanes;
       }
@@ -110,6 +120,14 @@ export class ResNet extends Module {
     this.numFeatures = 512 * block.expansion;
     const classes = opts.numClasses ?? 1000;
     this.fc = classes > 0 ? this.child('fc', new Linear(this.numFeatures, classes)) : null;
+    // torchvision re-initialises after building: every conv kaiming_normal_(fan_out, relu); the
+    // BatchNorms are already 1 and 0; fc keeps nn.Linear's default.
+    for (const [, m] of this.namedModules()) {
+      if (!(m instanceof Conv2d)) continue;
+      const w = kaimingNormalFanOut([...m.weight.shape]);
+      m.weight.assign(w);
+      w.dispose();
+    }
     if (opts.zeroInitResidual) {
       for (const layer of this.layers) for (const b of layer.layers) fillTensor((b as BasicBlock | Bottleneck).lastBn.weight, 0);
     }

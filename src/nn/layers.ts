@@ -1,18 +1,20 @@
-// The layers a ResNet and fastai's head are made of, as torch.nn modules with the same parameter
-// names and default initialisation.
+// The layers a ResNet and fastai's head are made of, as torch.nn modules: the same parameter
+// names, the same argument meaning (a number or an [h, w] pair where torch takes either) and the
+// same default initialisation (torch.nn's reset_parameters; models re-initialise as theirs do).
 
 import { WgslnetError } from '../gpu/errors.js';
-import { runtime } from '../gpu/runtime.js';
 import { ones, zeros } from '../ops/creation.js';
 import { conv2d } from '../ops/conv.js';
-import type { Pair } from '../ops/convGeometry.js';
+import { pair, type Pair } from '../ops/convGeometry.js';
 import { batchNorm, batchNormRelu } from '../ops/batchnorm.js';
 import { dropout, linear } from '../ops/dropout.js';
-import { relu } from '../ops/elementwise.js';
+import { addAny, relu } from '../ops/elementwise.js';
 import { flatten } from '../ops/layout.js';
-import { adaptiveAvgPool2d, adaptiveConcatPool2d, maxPool2d } from '../ops/pool.js';
+import { adaptiveAvgPool2d, adaptiveConcatPool2d, adaptiveMaxPool2d, avgPool2d, maxPool2d } from '../ops/pool.js';
+import { noGrad } from '../tensor/autograd.js';
+import { tidy } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { kaimingNormalFanOut, uniform } from './init.js';
+import { torchDefaultBias, torchDefaultWeight } from './init.js';
 import { Module } from './module.js';
 
 export interface Conv2dOptions {
@@ -20,23 +22,29 @@ export interface Conv2dOptions {
   padding?: Pair;
   dilation?: Pair;
   groups?: number;
+  /** A learnable bias (torch's default: true). */
   bias?: boolean;
 }
 
 export class Conv2d extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
+  readonly kernelSize: [number, number];
   constructor(
     readonly inChannels: number,
     readonly outChannels: number,
-    readonly kernelSize: number,
+    kernelSize: Pair,
     readonly opts: Conv2dOptions = {},
   ) {
     super();
     const groups = opts.groups ?? 1;
-    // torchvision's ResNet re-initialises every conv this way; bias, when present, starts at 0.
-    this.weight = this.param('weight', kaimingNormalFanOut([outChannels, inChannels / groups, kernelSize, kernelSize]));
-    this.bias = opts.bias ? this.param('bias', zeros([outChannels])) : null;
+    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups || outChannels % groups) {
+      throw new WgslnetError(`Conv2d: groups = ${groups} must divide both inChannels (${inChannels}) and outChannels (${outChannels})`);
+    }
+    this.kernelSize = pair('kernelSize', 'Conv2d', kernelSize, 1);
+    const shape = [outChannels, inChannels / groups, ...this.kernelSize];
+    this.weight = this.param('weight', torchDefaultWeight(shape));
+    this.bias = opts.bias ?? true ? this.param('bias', torchDefaultBias([outChannels], shape)) : null;
   }
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, this.opts);
@@ -49,11 +57,10 @@ export class BatchNorm extends Module {
   readonly bias: Tensor;
   readonly runningMean: Tensor;
   readonly runningVar: Tensor;
-  /** torchvision counts training batches. Counted in JS (no GPU work per step) and written to the
-   *  num_batches_tracked tensor whenever the state dict is read. */
-  numBatchesTracked = 0;
+  /** torchvision's num_batches_tracked buffer. Training batches are counted in JS (no GPU work per
+   *  step) and added to it whenever the state dict is read, so it is always the tensor that counts. */
   readonly numBatchesTrackedTensor: Tensor;
-  private syncedCount = 0;
+  private pendingBatches = 0;
   constructor(
     readonly numFeatures: number,
     readonly eps = 1e-5,
@@ -67,12 +74,13 @@ export class BatchNorm extends Module {
     this.numBatchesTrackedTensor = this.buffer('num_batches_tracked', zeros([]));
   }
   protected override syncState(): void {
-    if (this.syncedCount === this.numBatchesTracked) return;
-    runtime().write(this.numBatchesTrackedTensor.buffer('BatchNorm'), Float32Array.of(this.numBatchesTracked));
-    this.syncedCount = this.numBatchesTracked;
+    if (!this.pendingBatches) return;
+    const [t, n] = [this.numBatchesTrackedTensor, this.pendingBatches];
+    this.pendingBatches = 0;
+    noGrad(() => tidy(() => void t.assign(addAny(t, n))));
   }
   private opts() {
-    if (this.training) this.numBatchesTracked++;
+    if (this.training) this.pendingBatches++;
     return { weight: this.weight, bias: this.bias, training: this.training, momentum: this.momentum, eps: this.eps };
   }
   forward(x: Tensor): Tensor {
@@ -95,10 +103,9 @@ export class Linear extends Module {
     bias = true,
   ) {
     super();
-    // nn.Linear's default: kaiming_uniform(a = √5) on the weight, i.e. U(±1/√in), and the same bound for the bias.
-    const bound = 1 / Math.sqrt(inFeatures);
-    this.weight = this.param('weight', uniform([outFeatures, inFeatures], bound));
-    this.bias = bias ? this.param('bias', uniform([outFeatures], bound)) : null;
+    // nn.Linear's reset_parameters, as Conv2d's: U(±1/√in) for the weight and the bias.
+    this.weight = this.param('weight', torchDefaultWeight([outFeatures, inFeatures]));
+    this.bias = bias ? this.param('bias', torchDefaultBias([outFeatures], [outFeatures, inFeatures])) : null;
   }
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
@@ -114,12 +121,24 @@ export class ReLU extends Module {
 export class MaxPool2d extends Module {
   constructor(
     readonly kernelSize: Pair,
-    readonly opts: { stride?: Pair; padding?: Pair } = {},
+    readonly opts: { stride?: Pair; padding?: Pair; dilation?: Pair } = {},
   ) {
     super();
   }
   forward(x: Tensor): Tensor {
     return maxPool2d(x, this.kernelSize, this.opts);
+  }
+}
+
+export class AvgPool2d extends Module {
+  constructor(
+    readonly kernelSize: Pair,
+    readonly opts: { stride?: Pair; padding?: Pair; countIncludePad?: boolean } = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, this.opts);
   }
 }
 
@@ -129,6 +148,15 @@ export class AdaptiveAvgPool2d extends Module {
   }
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);
+  }
+}
+
+export class AdaptiveMaxPool2d extends Module {
+  constructor(readonly outputSize: Pair) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return adaptiveMaxPool2d(x, this.outputSize);
   }
 }
 
@@ -151,9 +179,16 @@ export class Dropout extends Module {
   }
 }
 
+/** nn.Flatten: dims startDim…endDim into one; unlike torch.flatten it keeps the batch dim by default. */
 export class Flatten extends Module {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
+    super();
+  }
   forward(x: Tensor): Tensor {
-    return flatten(x, 1);
+    return flatten(x, this.startDim, this.endDim);
   }
 }
 

@@ -3,6 +3,7 @@
 // Parameters and buffers are kept outside every tidy() scope: they live as long as the module.
 
 import { shapeStr, WgslnetError } from '../gpu/errors.js';
+import { assign } from '../ops/layout.js';
 import { keep } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -81,6 +82,21 @@ export abstract class Module {
 
   eval(): this {
     return this.train(false);
+  }
+
+  /**
+   * torch's load_state_dict: copies each tensor of `dict` (key → tensor, such as another model's
+   * stateDict()) into the parameter or buffer of this module with the same key, on the GPU. Strict
+   * by default: every missing, unexpected and wrong-shape key is reported in one error and nothing
+   * is copied. Non-strict, the keys both have are copied (shapes must still match) and the others
+   * are returned, as torch returns them.
+   */
+  loadStateDict(dict: Map<string, Tensor> | Record<string, Tensor>, opts: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+    const src = dict instanceof Map ? dict : new Map(Object.entries(dict));
+    const keys = this.checkStateKeys(new Map([...src].map(([k, t]) => [k, t.shape])), 'the state dict', opts.strict ?? true);
+    const own = this.stateDict();
+    for (const k of keys) if (src.get(k) !== own.get(k)) assign(own.get(k)!, src.get(k)!);
+    return { missingKeys: [...own.keys()].filter((k) => !src.has(k)), unexpectedKeys: [...src.keys()].filter((k) => !own.has(k)) };
   }
 
   /** Loads torchvision/timm-named safetensors weights (path, URL or bytes); see nn/weights.ts. */

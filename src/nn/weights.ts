@@ -4,16 +4,10 @@ import { runtime } from '../gpu/runtime.js';
 import { parsePth } from '../io/pth.js';
 import { parseSafetensors, serializeSafetensors, toFloat32, type OutEntry, type TensorEntry } from '../io/safetensors.js';
 import { readBytes, writeBytes } from '../io/platform.js';
-import { BatchNorm } from './layers.js';
 import type { Module } from './module.js';
 
-const COUNTER = 'num_batches_tracked';
-
-function batchNormsByKey(m: Module): Map<string, BatchNorm> {
-  const out = new Map<string, BatchNorm>();
-  for (const [name, mod] of m.namedModules()) if (mod instanceof BatchNorm) out.set(name ? `${name}.${COUNTER}` : COUNTER, mod);
-  return out;
-}
+/** BatchNorm's batch counter: torchvision writes it as I64. */
+const isCounter = (key: string) => key === 'num_batches_tracked' || key.endsWith('.num_batches_tracked');
 
 /**
  * Loads weights (a path, a URL in a browser, or the bytes) into `m`. Strict by default: missing,
@@ -41,14 +35,10 @@ export async function loadPth(m: Module, source: string | Uint8Array | ArrayBuff
 export function loadEntries(m: Module, tensors: Map<string, TensorEntry>, name: string, strict = true): string[] {
   const file = { tensors };
   const keys = m.checkStateKeys(new Map([...file.tensors].map(([k, e]) => [k, e.shape])), name, strict);
-  const own = m.stateDict();
-  const counters = batchNormsByKey(m);
+  const own = m.stateDict(); // (brings BatchNorm's counters up to date before they are overwritten)
   for (const k of keys) {
     const values = toFloat32(file.tensors.get(k)!, k, name);
-    const t = own.get(k)!;
-    if (values.length) runtime().write(t.buffer('loadSafetensors'), values);
-    const bn = counters.get(k);
-    if (bn) bn.numBatchesTracked = values[0] ?? 0;
+    if (values.length) runtime().write(own.get(k)!.buffer('loadSafetensors'), values);
   }
   return keys;
 }
@@ -60,12 +50,8 @@ export async function toSafetensors(m: Module, metadata: Record<string, string> 
 
 /** The module's state dict read back as entries ready to serialise. */
 export async function stateEntries(m: Module): Promise<OutEntry[]> {
-  const counters = batchNormsByKey(m);
   const entries: OutEntry[] = [];
-  for (const [k, t] of m.stateDict()) {
-    const bn = counters.get(k);
-    entries.push(bn ? { name: k, dtype: 'I64', shape: t.shape, values: Float32Array.of(bn.numBatchesTracked) } : { name: k, dtype: 'F32', shape: t.shape, values: await t.toArray() });
-  }
+  for (const [k, t] of m.stateDict()) entries.push({ name: k, dtype: isCounter(k) ? 'I64' : 'F32', shape: t.shape, values: await t.toArray() });
   return entries;
 }
 

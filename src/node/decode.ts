@@ -12,10 +12,21 @@ const JPEG_MAGIC = [0xff, 0xd8, 0xff];
 
 const startsWith = (b: Uint8Array, magic: number[]) => magic.every((v, i) => b[i] === v);
 
+/** The format the first bytes say (both decoders go by this, never by the file name). */
+export function imageFormat(bytes: Uint8Array): 'png' | 'jpeg' | null {
+  return startsWith(bytes, PNG_MAGIC) ? 'png' : startsWith(bytes, JPEG_MAGIC) ? 'jpeg' : null;
+}
+
+/** The error for bytes that are neither PNG nor JPEG. */
+export function notAnImage(bytes: Uint8Array, name: string): WgslnetError {
+  return new WgslnetError(`${name}: not a PNG or JPEG file (first bytes ${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ') || 'none: the file is empty'})`);
+}
+
 /** Decodes PNG or JPEG bytes; `name` (the file) goes into every error. */
 export function decodeImage(bytes: Uint8Array, name: string): RgbImage {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (startsWith(bytes, PNG_MAGIC)) {
+  const format = imageFormat(bytes);
+  if (format === 'png') {
     try {
       // pngjs expands gray, gray+alpha, palette and 16-bit images to 8-bit RGBA.
       const png = PNG.sync.read(buf);
@@ -24,7 +35,7 @@ export function decodeImage(bytes: Uint8Array, name: string): RgbImage {
       throw new WgslnetError(`${name}: corrupt or truncated PNG (${(e as Error).message})`);
     }
   }
-  if (startsWith(bytes, JPEG_MAGIC)) {
+  if (format === 'jpeg') {
     let img: { width: number; height: number; data: Uint8Array };
     try {
       img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxMemoryUsageInMB: 1024 });
@@ -36,7 +47,7 @@ export function decodeImage(bytes: Uint8Array, name: string): RgbImage {
     }
     return rgbImage(img.width, img.height, new Uint8Array(img.data.buffer as ArrayBuffer, img.data.byteOffset, img.data.byteLength));
   }
-  throw new WgslnetError(`${name}: not a PNG or JPEG file (first bytes ${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ') || 'none: the file is empty'})`);
+  throw notAnImage(bytes, name);
 }
 
 /** Encodes 8-bit RGB as a PNG. */

@@ -21,7 +21,7 @@ setWeightStore(nodeWeightStore);
 export * from '../core.js';
 export { getImageFiles } from './imageFiles.js';
 export { decodeImage } from './decode.js';
-export { verifyImages } from './images.js';
+export { setDecodeWorkers, verifyImages } from './images.js';
 export { wgslnetCacheDir, torchHubCacheDir } from './weightStore.js';
 export { imagesFrom, convertInputs, listInputs, type ConvertKind, type ConvertOptions, type ConvertedImage } from './convertFiles.js';
 

@@ -30,7 +30,7 @@ const BN_APPLY = defineKernel({
   inputs: ['x'],
   outputs: ['y'],
   uniforms: ['coef'],
-  overrides: ['WG', 'RELU'],
+  overrides: ['WG', 'RELU', 'PLANES'],
 });
 const BN_RUNNING = defineKernel({
   file: 'norm/bn_running.wgsl',
@@ -51,8 +51,18 @@ const BN_BACKWARD_DX = defineKernel({
   inputs: ['x', 'y', 'dy'],
   outputs: ['dx'],
   uniforms: ['dcoef'],
-  overrides: ['WG', 'RELU'],
+  overrides: ['WG', 'RELU', 'PLANES'],
 });
+
+/**
+ * The elementwise kernels' grid: one workgroup row per (n, c) plane where a plane fills a
+ * workgroup (the channel then comes from the workgroup, not a division per element), else flat.
+ */
+function elementGrid(N: number, C: number, HW: number, size: number): { workgroups: [number, number]; overrides: { PLANES: number } } {
+  const planes = N * C;
+  if (HW >= 256 && planes <= 65535) return { workgroups: [Math.ceil(HW / 256), planes], overrides: { PLANES: 1 } };
+  return { workgroups: grid1d(size), overrides: { PLANES: 0 } };
+}
 
 /** Per-channel coefficients live in a 64 KiB uniform window of vec4s (see bn_apply.wgsl). */
 const MAX_CHANNELS = 4096;
@@ -112,7 +122,8 @@ function batchNormImpl(
   }
   const y = output(x.shape, op);
   const RELU = relu ? 1 : 0;
-  launch(op, BN_APPLY, { params: { n: x.size, C, HW }, inputs: [x], outputs: [y], uniforms: [{ t: coef, offset: 0 }], workgroups: grid1d(x.size), overrides: { RELU } });
+  const grid = elementGrid(N, C, HW, x.size);
+  launch(op, BN_APPLY, { params: { n: x.size, C, HW }, inputs: [x], outputs: [y], uniforms: [{ t: coef, offset: 0 }], workgroups: grid.workgroups, overrides: { RELU, ...grid.overrides } });
   coef.dispose();
 
   const parents = [x, ...(opts.weight ? [opts.weight] : []), ...(opts.bias ? [opts.bias] : [])];
@@ -130,8 +141,8 @@ function batchNormImpl(
         inputs: [x, y, dy],
         outputs: [dx],
         uniforms: [{ t: dcoef, offset: 0 }],
-        workgroups: grid1d(x.size),
-        overrides: { RELU },
+        workgroups: grid.workgroups,
+        overrides: { RELU, ...grid.overrides },
       });
     }
     dcoef.dispose();

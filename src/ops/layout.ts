@@ -55,9 +55,13 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
   return record(y, 'reshape', [x], (g) => [reshape(g, x.shape)]);
 }
 
-export function flatten(x: Tensor, startDim = 1): Tensor {
+/** torch.flatten: dims startDim…endDim merged into one (all of them by default; a view, no copy). */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.rank === 0) return reshape(x, [1]);
   const s = normAxis('flatten', startDim, x.rank);
-  return reshape(x, [...x.shape.slice(0, s), sizeOf(x.shape.slice(s))]);
+  const e = normAxis('flatten', endDim, x.rank);
+  if (s > e) throw new WgslnetError(`flatten: startDim ${startDim} comes after endDim ${endDim} for a tensor of rank ${x.rank}`);
+  return reshape(x, [...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
 }
 
 /** Reorders dims: y.shape[i] = x.shape[dims[i]]. Copies. */

@@ -27,7 +27,8 @@ declare module '../tensor/tensor.js' {
     max(axis?: number, keepDim?: boolean): Tensor;
     matmul(other: Tensor, opts?: MatmulOptions): Tensor;
     reshape(shape: Shape): Tensor;
-    flatten(startDim?: number): Tensor;
+    /** torch.flatten: dims startDim…endDim (default all) merged into one. */
+    flatten(startDim?: number, endDim?: number): Tensor;
     permute(dims: readonly number[]): Tensor;
     transpose(dim0?: number, dim1?: number): Tensor;
     expand(shape: Shape): Tensor;
@@ -57,7 +58,7 @@ P.mean = function (axis, keepDim) { return mean(this, axis, keepDim); };
 P.max = function (axis, keepDim) { return max(this, axis, keepDim); };
 P.matmul = function (o, opts) { return matmul(this, o, opts); };
 P.reshape = function (shape) { return reshape(this, shape); };
-P.flatten = function (startDim) { return flatten(this, startDim); };
+P.flatten = function (startDim, endDim) { return flatten(this, startDim, endDim); };
 P.permute = function (dims) { return permute(this, dims); };
 P.transpose = function (d0, d1) { return transpose(this, d0, d1); };
 P.expand = function (shape) { return expand(this, shape); };

@@ -14,6 +14,7 @@ const POOL_PARAMS = {
   planes: 'u32', H: 'u32', W: 'u32', OH: 'u32',
   OW: 'u32', KH: 'u32', KW: 'u32', strideH: 'u32',
   strideW: 'u32', padH: 'u32', padW: 'u32', countPad: 'u32',
+  dilH: 'u32', dilW: 'u32',
 } as const;
 const POOL = defineKernel({ file: 'pool/pool2d.wgsl', params: POOL_PARAMS, inputs: ['x'], outputs: ['y', 'argmax'], overrides: ['WG', 'OP', 'ADAPTIVE'] });
 const POOL_BACKWARD = defineKernel({ file: 'pool/pool2d_backward.wgsl', params: POOL_PARAMS, inputs: ['dy', 'argmax'], outputs: ['dx'], overrides: ['WG', 'OP', 'ADAPTIVE'] });
@@ -43,29 +44,32 @@ export interface PoolOptions {
   padding?: Pair;
 }
 
-function fixedWindow(op: string, x: Tensor, kernelSize: Pair, opts: PoolOptions) {
+function fixedWindow(op: string, x: Tensor, kernelSize: Pair, opts: PoolOptions & { dilation?: Pair }) {
   const [KH, KW] = pair('kernelSize', op, kernelSize, 1);
   const [strideH, strideW] = pair('stride', op, opts.stride ?? [KH, KW], 1);
   const [padH, padW] = pair('padding', op, opts.padding, 0);
+  const [dilH, dilW] = pair('dilation', op, opts.dilation, 1);
   if (padH > KH / 2 || padW > KW / 2) throw new WgslnetError(`${op}: padding (${padH}, ${padW}) must be at most half the kernel size (${KH}, ${KW})`);
-  if (strideH < 1 || strideW < 1) throw new WgslnetError(`${op}: stride must be ≥ 1`);
+  if (strideH < 1 || strideW < 1 || dilH < 1 || dilW < 1 || KH < 1 || KW < 1) throw new WgslnetError(`${op}: kernel size, stride and dilation must be ≥ 1`);
   const [H, W] = [x.shape[2] ?? 0, x.shape[3] ?? 0];
-  return { OH: outSize(H, KH, strideH, padH, 1), OW: outSize(W, KW, strideW, padW, 1), KH, KW, strideH, strideW, padH, padW };
+  return { OH: outSize(H, KH, strideH, padH, dilH), OW: outSize(W, KW, strideW, padW, dilW), KH, KW, strideH, strideW, padH, padW, dilH, dilW };
 }
 
-/** torch.nn.functional.max_pool2d (ceil_mode = False, dilation 1). */
-export function maxPool2d(x: Tensor, kernelSize: Pair, opts: PoolOptions = {}): Tensor {
+/** torch.nn.functional.max_pool2d (ceil_mode = False): kernel size, stride, padding and dilation each a number or an [h, w] pair. */
+export function maxPool2d(x: Tensor, kernelSize: Pair, opts: PoolOptions & { dilation?: Pair } = {}): Tensor {
   return pool('maxPool2d', x, 'max', false, { ...fixedWindow('maxPool2d', x, kernelSize, opts), countPad: 0 });
 }
 
 /** torch.nn.functional.avg_pool2d (ceil_mode = False; countIncludePad defaults to true, as there). */
 export function avgPool2d(x: Tensor, kernelSize: Pair, opts: PoolOptions & { countIncludePad?: boolean } = {}): Tensor {
-  return pool('avgPool2d', x, 'avg', false, { ...fixedWindow('avgPool2d', x, kernelSize, opts), countPad: opts.countIncludePad === false ? 0 : 1 });
+  // (torch's avg_pool2d has no dilation: its windows are contiguous)
+  const window = fixedWindow('avgPool2d', x, kernelSize, { stride: opts.stride, padding: opts.padding });
+  return pool('avgPool2d', x, 'avg', false, { ...window, countPad: opts.countIncludePad === false ? 0 : 1 });
 }
 
 function adaptiveWindow(size: Pair) {
   const [OH, OW] = pair('outputSize', 'adaptive pool', size, 1);
-  return { OH, OW, KH: 0, KW: 0, strideH: 1, strideW: 1, padH: 0, padW: 0, countPad: 0 };
+  return { OH, OW, KH: 0, KW: 0, strideH: 1, strideW: 1, padH: 0, padW: 0, countPad: 0, dilH: 1, dilW: 1 };
 }
 
 export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {

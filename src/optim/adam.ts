@@ -26,10 +26,10 @@ export class Adam extends Optimizer<Required<AdamOptions>> {
   constructor(params: GroupsInput<AdamOptions>, opts: AdamOptions) {
     super(params, { betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...opts });
   }
-  protected hyperValues(h: Required<AdamOptions>): number[] {
-    // (first and later updates take the same values: m and v start at zero either way)
+  /** The bias corrections use the parameter's own step t, as torch's state['step']. */
+  protected hyperValues(h: Required<AdamOptions>, t: number): number[] {
     const [b1, b2] = h.betas;
-    return [h.lr, b1, b2, h.eps, h.weightDecay, 1 - b1 ** this.stepCount, 1 - b2 ** this.stepCount];
+    return [h.lr, b1, b2, h.eps, h.weightDecay, 1 - b1 ** t, 1 - b2 ** t];
   }
   protected update(p: Tensor, grad: Tensor, hyper: Tensor): void {
     launch(this.decoupled ? 'AdamW step' : 'Adam step', ADAM_KERNEL, {

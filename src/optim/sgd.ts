@@ -19,8 +19,9 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
   constructor(params: GroupsInput<SGDOptions>, opts: SGDOptions) {
     super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts });
   }
-  protected hyperValues(h: Required<SGDOptions>, first: boolean): number[] {
-    return [h.lr, h.momentum, h.dampening, h.weightDecay, h.nesterov ? 1 : 0, first ? 1 : 0];
+  /** t = 1 is the parameter's first update: the momentum buffer starts as the gradient. */
+  protected hyperValues(h: Required<SGDOptions>, t: number): number[] {
+    return [h.lr, h.momentum, h.dampening, h.weightDecay, h.nesterov ? 1 : 0, t === 1 ? 1 : 0];
   }
   protected update(p: Tensor, grad: Tensor, hyper: Tensor, h: Required<SGDOptions>): void {
     // Without momentum the buffer is never read or written: a placeholder fills the binding.

@@ -129,11 +129,25 @@ export function logSoftmax(x: Float64Array, shape: number[]): Ref {
   return { data: out, shape: [...shape] };
 }
 
-export function crossEntropy(x: Float64Array, shape: number[], targets: readonly number[], reduction: 'mean' | 'sum' | 'none' = 'mean'): Ref {
+/** torch's F.cross_entropy with class indices, ignore_index and label_smoothing (ε), in f64. */
+export function crossEntropy(
+  x: Float64Array,
+  shape: number[],
+  targets: readonly number[],
+  reduction: 'mean' | 'sum' | 'none' = 'mean',
+  o: { ignoreIndex?: number; labelSmoothing?: number } = {},
+): Ref {
   const ls = logSoftmax(x, shape).data;
   const K = shape[1]!;
-  const per = Float64Array.from(targets, (t, r) => -ls[r * K + t]!);
+  const [ignore, eps] = [o.ignoreIndex ?? -100, o.labelSmoothing ?? 0];
+  const per = Float64Array.from(targets, (t, r) => {
+    if (t === ignore) return 0;
+    let smooth = 0;
+    for (let k = 0; k < K; k++) smooth -= ls[r * K + k]! / K;
+    return (1 - eps) * -ls[r * K + t]! + eps * smooth;
+  });
   if (reduction === 'none') return { data: per, shape: [targets.length] };
   const total = per.reduce((a, b) => a + b, 0);
-  return { data: Float64Array.of(reduction === 'sum' ? total : total / targets.length), shape: [] };
+  const counted = targets.filter((t) => t !== ignore).length;
+  return { data: Float64Array.of(reduction === 'sum' ? total : total / counted), shape: [] };
 }

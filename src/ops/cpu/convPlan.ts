@@ -78,6 +78,24 @@ export interface GemmPlan {
 
 const ceil4 = (n: number) => Math.ceil(n / 4);
 
+/** Steps of 4 k-rows in a chunk: its taps × its vec4 channels. */
+export const chunkSteps = (c: Chunk) => (c.t1 - c.t0) * (c.c1 - c.c0);
+
+/**
+ * For every dispatch (4 consecutive chunks), the offset of each step from a row's first pixel in
+ * the padded input, in vec4s: entry 64·b + s is step s of chunk b, tap-major as the weights are
+ * packed. 256 entries (1 KiB) per dispatch: the kernel binds them as one uniform window.
+ */
+export function stepOffsets(plan: GemmPlan): Uint32Array {
+  const perWindow = PANEL.windowRows / 4;
+  const out = new Uint32Array(plan.chunks.length * perWindow);
+  plan.chunks.forEach((c, i) => {
+    let j = i * perWindow;
+    for (let t = c.t0; t < c.t1; t++) for (let c4 = c.c0; c4 < c.c1; c4++) out[j++] = plan.taps[t]!.offset + c4;
+  });
+  return out;
+}
+
 /** Forward: rows are output pixels, k is (tap, input channel), columns are output channels. */
 export function forwardPlan(g: ConvGeometry): GemmPlan {
   const cp4 = ceil4(g.C);
@@ -140,38 +158,40 @@ export function inputGradPlan(g: ConvGeometry): GemmPlan {
   return { padT, padL, inH, inW, inStepH: 1, inStepW: 1, cp4, rowChannels: g.O, colChannels: g.C, taps, chunks, passes };
 }
 
-/** Weight gradient: rows (tap, channel), k = output pixels line by line, columns = output channels. */
+/** Weight gradient: rows (tap, channel), k = output pixels ("slots"), columns = output channels. */
 export interface WeightGradPlan {
-  /** Slots per line: OW rounded up to 4. */
-  OW4: number;
-  linesPerWindow: number;
-  lines: number;
-  /** Windows of lines, a whole number of dispatches. */
+  /** N·OH·OW. */
+  slots: number;
+  /** Windows of 256 slots, a whole number of dispatches. */
   windows: number;
   /** Per tap: offset from a pixel's first float in the padded input (floats). */
   tapOffsets: number[];
+  /** Per slot (padded to the windows): the first float of the padded-input pixel it starts from. */
+  pixelBases(): Uint32Array;
 }
 
 export function weightGradPlan(g: ConvGeometry, fwd: GemmPlan): WeightGradPlan {
-  const OW4 = ceil4(g.OW) * 4;
-  const linesPerWindow = Math.floor(PANEL.windowRows / OW4);
-  const lines = g.N * g.OH;
-  const windows = Math.ceil(Math.ceil(lines / linesPerWindow) / PANEL.windows) * PANEL.windows;
-  return { OW4, linesPerWindow, lines, windows, tapOffsets: fwd.taps.map((t) => t.offset * 4) };
+  const slots = g.N * g.OH * g.OW;
+  const windows = Math.ceil(Math.ceil(slots / PANEL.windowRows) / PANEL.windows) * PANEL.windows;
+  const cp = 4 * fwd.cp4;
+  return {
+    slots,
+    windows,
+    tapOffsets: fwd.taps.map((t) => t.offset * 4),
+    pixelBases() {
+      const bases = new Uint32Array(windows * PANEL.windowRows); // past the end: pixel 0 (its dy is zero)
+      let q = 0;
+      for (let n = 0; n < g.N; n++)
+        for (let oh = 0; oh < g.OH; oh++)
+          for (let ow = 0; ow < g.OW; ow++) bases[q++] = ((n * fwd.inH + oh * g.strideH) * fwd.inW + ow * g.strideW) * cp;
+      return bases;
+    },
+  };
 }
 
 /** Why the panel rung cannot run this geometry, or null when it can. */
 export function panelIneligible(g: ConvGeometry): string | null {
   if (g.groups !== 1) return `groups = ${g.groups} (the panel kernels do dense convolutions only)`;
   if (g.KH * g.KW > MAX_TAPS) return `a ${g.KH}×${g.KW} kernel has more than ${MAX_TAPS} taps`;
-  if (ceil4(g.OW) * 4 > PANEL.windowRows) return `output width ${g.OW} exceeds ${PANEL.windowRows} (one line must fit a window)`;
   return null;
-}
-
-/**
- * Rows of zeros after the padded input: the weight gradient reads up to (OW4 − OW)·strideW < 4·strideW
- * pixels past the end of a line, which past the last line is past the last image.
- */
-export function extraRows(g: ConvGeometry, plan: Pick<GemmPlan, 'inW'>): number {
-  return Math.ceil((4 * g.strideW) / plan.inW);
 }

@@ -13,7 +13,7 @@ import { emptyTensor, type Tensor } from '../../tensor/tensor.js';
 import type { ConvGeometry } from '../convGeometry.js';
 import { launch, output } from '../launch.js';
 import { checkWidth, PANEL, requirePanelWidth, type PanelWidth } from './family.js';
-import { extraRows, forwardPlan, inputGradPlan, MAX_TAPS, weightGradPlan, type GemmPlan } from './convPlan.js';
+import { chunkSteps, forwardPlan, inputGradPlan, MAX_TAPS, stepOffsets, weightGradPlan, type GemmPlan } from './convPlan.js';
 
 const PAD_NHWC = defineKernel({
   file: 'conv/pad_nhwc.wgsl',
@@ -31,7 +31,7 @@ const PACK_WEIGHTS = defineKernel({
 });
 const PACK_DY = defineKernel({
   file: 'conv/pack_dy_panels.wgsl',
-  params: { N: 'u32', O: 'u32', OH: 'u32', OW: 'u32', OW4: 'u32', linesPerWindow: 'u32', Q: 'u32' },
+  params: { N: 'u32', O: 'u32', OH: 'u32', OW: 'u32', Q: 'u32' },
   inputs: ['dy'],
   outputs: ['panels'],
 });
@@ -42,22 +42,21 @@ const gemmKernel = (w: PanelWidth) =>
     params: {
       M: 'u32', GH: 'u32', GW: 'u32', Cp4: 'u32', inH: 'u32', inW: 'u32', inStepH: 'u32', inStepW: 'u32',
       outC: 'u32', outH: 'u32', outW: 'u32', outStepH: 'u32', outStepW: 'u32', outOffH: 'u32', outOffW: 'u32',
-      col0: 'u32', accumulate: 'u32', hasBias: 'u32', chunks: 'array<vec4<u32>, 4>', tapOffset: 'array<vec4<u32>, 16>',
+      col0: 'u32', accumulate: 'u32', hasBias: 'u32', steps: 'vec4<u32>',
     },
     inputs: ['x', 'bias'],
     outputs: ['y'],
-    uniforms: ['w0', 'w1', 'w2', 'w3'],
+    uniforms: ['w0', 'w1', 'w2', 'w3', 'offsets'],
   });
 const dwKernel = (w: PanelWidth) =>
   defineKernel({
     file: `conv/conv2d_panel_dw_w${w}.wgsl`,
     params: {
-      rows: 'u32', Cp: 'u32', C: 'u32', taps: 'u32', O: 'u32', col0: 'u32', inH: 'u32', inW: 'u32', inStepH: 'u32', inStepW: 'u32',
-      OH: 'u32', OW4: 'u32', linesPerWindow: 'u32', lines: 'u32', line0: 'u32', accumulate: 'u32', tapOffset: 'array<vec4<u32>, 16>',
+      rows: 'u32', Cp: 'u32', C: 'u32', taps: 'u32', O: 'u32', col0: 'u32', slots: 'u32', slot0: 'u32', accumulate: 'u32', tapOffset: 'array<vec4<u32>, 16>',
     },
     inputs: ['x'],
     outputs: ['dw'],
-    uniforms: ['g0', 'g1', 'g2', 'g3'],
+    uniforms: ['g0', 'g1', 'g2', 'g3', 'pixels'],
   });
 const CONV_GEMM = { 8: gemmKernel(8), 4: gemmKernel(4) } as const;
 const CONV_DW = { 8: dwKernel(8), 4: dwKernel(4) } as const;
@@ -79,31 +78,38 @@ function tapTable(offsets: readonly number[]): number[] {
  * this cache for the life of the device: untracked, so it is no tensor a scope could dispose and
  * no "live tensor" a leak check would count.
  */
-const planTensors = new Map<string, Tensor>();
-function planTensor(key: string, plan: GemmPlan): Tensor {
-  let t = planTensors.get(key);
+const constants = new Map<string, Tensor>();
+function constantWords(key: string, make: () => Uint32Array): Tensor {
+  let t = constants.get(key);
   if (!t) {
-    const words = new Uint32Array(4 * (plan.chunks.length + plan.taps.length));
-    plan.chunks.forEach((c, i) => words.set([c.t0, c.t1, c.c0, c.c1], 4 * i));
-    plan.taps.forEach((tap, i) => words.set([tap.kh, tap.kw, 0, 0], 4 * (plan.chunks.length + i)));
+    const words = make();
     t = emptyTensor([words.length], 'conv2d plan');
     untrackTensor(t);
     runtime().write(t.buffer('conv2d plan'), words);
-    planTensors.set(key, t);
+    constants.set(key, t);
   }
   return t;
 }
 
-/** NCHW → zero-padded NHWC [N·inH + extraRows][inW][4·cp4] (pad_nhwc.wgsl). */
-export function padNhwc(x: Tensor, plan: Pick<GemmPlan, 'padT' | 'padL' | 'inH' | 'inW' | 'cp4'>, extraRows: number): Tensor {
+function planTensor(key: string, plan: GemmPlan): Tensor {
+  return constantWords(key, () => {
+    const words = new Uint32Array(4 * (plan.chunks.length + plan.taps.length));
+    plan.chunks.forEach((c, i) => words.set([c.t0, c.t1, c.c0, c.c1], 4 * i));
+    plan.taps.forEach((tap, i) => words.set([tap.kh, tap.kw, 0, 0], 4 * (plan.chunks.length + i)));
+    return words;
+  });
+}
+
+/** NCHW → zero-padded NHWC [N·inH][inW][4·cp4] (pad_nhwc.wgsl). */
+export function padNhwc(x: Tensor, plan: Pick<GemmPlan, 'padT' | 'padL' | 'inH' | 'inW' | 'cp4'>): Tensor {
   const [N, C, H, W] = x.shape as [number, number, number, number];
-  const rows = N * plan.inH + extraRows;
+  const rows = N * plan.inH;
   const xp = output([rows * plan.inW * plan.cp4 * 4], 'conv2d pad');
   launch('conv2d pad', PAD_NHWC, {
     params: { N, C, H, W, Cp4: plan.cp4, Hp: plan.inH, Wp: plan.inW, padT: plan.padT, padL: plan.padL },
     inputs: [x],
     outputs: [xp],
-    workgroups: [Math.ceil(plan.inW / 64), rows, plan.cp4],
+    workgroups: [Math.ceil(plan.inW / 64), rows],
   });
   return xp;
 }
@@ -123,31 +129,33 @@ function packWeights(op: string, g: ConvGeometry, w: Tensor, plan: GemmPlan, pla
 }
 
 /** Runs every pass of a gathered-GEMM plan: dest[N, colChannels, outH, outW] (+ bias). */
-function runGemm(op: string, plan: GemmPlan, xp: Tensor, panels: Tensor, bias: Tensor | null, dest: Tensor): void {
+function runGemm(op: string, plan: GemmPlan, planKey: string, xp: Tensor, panels: Tensor, bias: Tensor | null, dest: Tensor): void {
   const w = requirePanelWidth(op);
   const kernel = CONV_GEMM[w];
   checkWidth(kernel.file, w);
   const [N, outC, outH, outW] = dest.shape as [number, number, number, number];
   const P = Math.ceil(outC / PANEL.cols);
-  const offsets = tapTable(plan.taps.map((t) => t.offset));
+  const offsets = constantWords('steps ' + planKey, () => stepOffsets(plan));
   for (const pass of plan.passes) {
     const M = N * pass.GH * pass.GW;
     for (let pn = 0; pn < P; pn++) {
       for (let d = 0; d < pass.chunkCount; d += PANEL.windows) {
         const first = pass.firstChunk + d;
         const mine = plan.chunks.slice(first, first + PANEL.windows);
-        const chunks = mine.flatMap((c) => [c.t0, c.t1, c.c0, c.c1]);
         // Useful k: real channels only (the padding channels are zeros).
         const k = mine.reduce((n, c) => n + (c.t1 - c.t0) * Math.max(0, Math.min(plan.rowChannels, 4 * c.c1) - 4 * c.c0), 0);
         launch(op, kernel, {
           params: {
             M, GH: pass.GH, GW: pass.GW, Cp4: plan.cp4, inH: plan.inH, inW: plan.inW, inStepH: plan.inStepH, inStepW: plan.inStepW,
             outC, outH, outW, outStepH: pass.outStepH, outStepW: pass.outStepW, outOffH: pass.outOffH, outOffW: pass.outOffW,
-            col0: pn * PANEL.cols, accumulate: d > 0 ? 1 : 0, hasBias: d === 0 && bias ? 1 : 0, chunks, tapOffset: offsets,
+            col0: pn * PANEL.cols, accumulate: d > 0 ? 1 : 0, hasBias: d === 0 && bias ? 1 : 0, steps: mine.map(chunkSteps),
           },
           inputs: [xp, bias ?? xp],
           outputs: [dest],
-          uniforms: Array.from({ length: PANEL.windows }, (_, b) => ({ t: panels, offset: (pn * plan.chunks.length + first + b) * PANEL.windowBytes })),
+          uniforms: [
+            ...Array.from({ length: PANEL.windows }, (_, b) => ({ t: panels, offset: (pn * plan.chunks.length + first + b) * PANEL.windowBytes })),
+            { t: offsets, offset: (first / PANEL.windows) * 1024 },
+          ],
           workgroups: rowGrid(Math.ceil(M / PANEL.rows)),
           flops: 2 * M * Math.min(PANEL.cols, outC - pn * PANEL.cols) * k,
         });
@@ -161,10 +169,11 @@ const geometryKey = (g: ConvGeometry) => Object.values(g).join(',');
 /** The forward pass. Returns y and the padded input (the weight gradient reads it again). */
 export function panelForward(g: ConvGeometry, x: Tensor, w: Tensor, b: Tensor | null): { y: Tensor; xp: Tensor } {
   const plan = forwardPlan(g);
-  const xp = padNhwc(x, plan, extraRows(g, plan));
-  const panels = packWeights('conv2d', g, w, plan, 'fwd ' + geometryKey(g), false);
+  const xp = padNhwc(x, plan);
+  const key = 'fwd ' + geometryKey(g);
+  const panels = packWeights('conv2d', g, w, plan, key, false);
   const y = output([g.N, g.O, g.OH, g.OW], 'conv2d');
-  runGemm('conv2d', plan, xp, panels, b, y);
+  runGemm('conv2d', plan, key, xp, panels, b, y);
   panels.dispose();
   return { y, xp };
 }
@@ -172,10 +181,11 @@ export function panelForward(g: ConvGeometry, x: Tensor, w: Tensor, b: Tensor | 
 /** dL/dx: the gathered GEMM over the padded output gradient, one pass per stride phase. */
 export function panelInputGrad(g: ConvGeometry, dy: Tensor, w: Tensor): Tensor {
   const plan = inputGradPlan(g);
-  const dyp = padNhwc(dy, plan, 0);
-  const panels = packWeights('conv2d dX', g, w, plan, 'dx ' + geometryKey(g), true);
+  const dyp = padNhwc(dy, plan);
+  const key = 'dx ' + geometryKey(g);
+  const panels = packWeights('conv2d dX', g, w, plan, key, true);
   const dx = output([g.N, g.C, g.H, g.W], 'conv2d dX');
-  runGemm('conv2d dX', plan, dyp, panels, null, dx);
+  runGemm('conv2d dX', plan, key, dyp, panels, null, dx);
   panels.dispose();
   dyp.dispose();
   return dx;
@@ -184,7 +194,7 @@ export function panelInputGrad(g: ConvGeometry, dy: Tensor, w: Tensor): Tensor {
 /** The padded input the weight gradient reads, when the forward's is not at hand. */
 export function panelPadInput(g: ConvGeometry, x: Tensor): Tensor {
   const plan = forwardPlan(g);
-  return padNhwc(x, plan, extraRows(g, plan));
+  return padNhwc(x, plan);
 }
 
 /** dL/dw from dy and the padded input `xp` (as panelForward or panelPadInput made it). */
@@ -198,27 +208,30 @@ export function panelWeightGrad(g: ConvGeometry, dy: Tensor, xp: Tensor): Tensor
   const P = Math.ceil(g.O / PANEL.cols);
   const panels = output([P * plan.windows * PANEL.windowRows * PANEL.cols], `${op} pack`);
   launch(`${op} pack`, PACK_DY, {
-    params: { N: g.N, O: g.O, OH: g.OH, OW: g.OW, OW4: plan.OW4, linesPerWindow: plan.linesPerWindow, Q: plan.windows },
+    params: { N: g.N, O: g.O, OH: g.OH, OW: g.OW, Q: plan.windows },
     inputs: [dy],
     outputs: [panels],
     workgroups: [PANEL.windowRows / 16, plan.windows, P],
   });
+  const pixels = constantWords('dw pixels ' + geometryKey(g), () => plan.pixelBases());
   const dw = output([g.O, g.C, g.KH, g.KW], op);
   const Cp = 4 * fwd.cp4;
   const rows = fwd.taps.length * Cp;
   const offsets = tapTable(plan.tapOffsets);
+  const perDispatch = PANEL.windows * PANEL.windowRows;
   for (let pn = 0; pn < P; pn++) {
     for (let q = 0; q < plan.windows; q += PANEL.windows) {
+      const slot0 = q * PANEL.windowRows;
       launch(op, kernel, {
-        params: {
-          rows, Cp, C: g.C, taps: fwd.taps.length, O: g.O, col0: pn * PANEL.cols, inH: fwd.inH, inW: fwd.inW, inStepH: g.strideH, inStepW: g.strideW,
-          OH: g.OH, OW4: plan.OW4, linesPerWindow: plan.linesPerWindow, lines: plan.lines, line0: q * plan.linesPerWindow, accumulate: q > 0 ? 1 : 0, tapOffset: offsets,
-        },
+        params: { rows, Cp, C: g.C, taps: fwd.taps.length, O: g.O, col0: pn * PANEL.cols, slots: plan.slots, slot0, accumulate: q > 0 ? 1 : 0, tapOffset: offsets },
         inputs: [xp],
         outputs: [dw],
-        uniforms: Array.from({ length: PANEL.windows }, (_, b) => ({ t: panels, offset: (pn * plan.windows + q + b) * PANEL.windowBytes })),
+        uniforms: [
+          ...Array.from({ length: PANEL.windows }, (_, b) => ({ t: panels, offset: (pn * plan.windows + q + b) * PANEL.windowBytes })),
+          { t: pixels, offset: slot0 * 4 },
+        ],
         workgroups: rowGrid(Math.ceil(rows / PANEL.rows)),
-        flops: 2 * fwd.taps.length * g.C * Math.min(PANEL.cols, g.O - pn * PANEL.cols) * g.OW * Math.max(0, Math.min(plan.lines, (q + PANEL.windows) * plan.linesPerWindow) - q * plan.linesPerWindow),
+        flops: 2 * fwd.taps.length * g.C * Math.min(PANEL.cols, g.O - pn * PANEL.cols) * Math.max(0, Math.min(plan.slots, slot0 + perDispatch) - slot0),
       });
     }
   }

@@ -1,4 +1,4 @@
-// wgslnet images-from as a user runs it (child processes through bin/wgslnet.mjs): the class
+// wgslnet images-from as a user runs it (child processes running the sources, test/helpers/cli.ts): the class
 // folders survive the round trip for sound, series (a CSV table and a folder of series files) and
 // bytes, the PNGs decode at the expected sizes, and the result loads with ImageDataLoaders.fromFolder.
 // Every bad input gets one line naming the file, exit status 1, and the output folder unchanged.
@@ -12,13 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, encodeWav, ImageDataLoaders, imagesFrom } from '../src/node/index.js';
 import { tone } from './helpers/audio.js';
+import { WGSLNET } from './helpers/cli.js';
 import { setupGpu } from './helpers/gpu.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** The command from the sources (test/helpers/cli.ts); Dawn's start-up warnings and the notice that sharp did not load are not ours. */
 function wgslnet(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/wgslnet.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 300_000 });
-  const stderr = r.stderr.split('\n').filter((l) => l && !l.startsWith('Warning: maxDynamic')).join('\n');
+  const r = spawnSync(process.execPath, [...WGSLNET, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  const stderr = r.stderr.split('\n').filter((l) => l && !l.startsWith('Warning: maxDynamic') && !l.startsWith('wgslnet: sharp did not load')).join('\n');
   return { status: r.status, stdout: r.stdout, stderr };
 }
 

@@ -3,7 +3,7 @@
 // compressed documentation, PNG icons, gettext .mo catalogues, Perl modules, Python sources and C
 // headers. Each file is drawn as Nataraj et al.'s gray image (width from the file size), resized
 // to 64 × 64. Packages come from dpkg's own file lists (/var/lib/dpkg/info/*.list, what dpkg -S reads).
-//   npx tsx bench/convert/fileTypes.ts [--per-class 150] [--epochs 6] [--lr 3e-3] [--out bench/out]
+//   npx tsx bench/convert/fileTypes.ts [--per-class 150] [--epochs 10] [--lr 3e-3] [--out bench/out]
 
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,5 +80,5 @@ console.log(`drew ${items.length} files as 64×64 byte images in ${((performance
 const engine = await init();
 console.log(`GPU: ${engine.description}; load average ${load()}`);
 await exampleGrid(items, 8, join(out, 'file-types-examples.png'));
-const r = await train(items, { splitter: groupSplitter(items, 0.2, 5), epochs: Number(values.epochs ?? 6), lr: Number(values.lr ?? 3e-3), bs: Number(values.bs ?? 32), seed: 42 });
+const r = await train(items, { splitter: groupSplitter(items, 0.2, 5), epochs: Number(values.epochs ?? 10), lr: Number(values.lr ?? 3e-3), bs: Number(values.bs ?? 32), seed: 42 });
 console.log(`file types: error_rate ${r.error.toFixed(4)} on ${r.valid} files of unseen packages (chance ${(1 - 1 / r.classes).toFixed(3)}); training ${(r.seconds / 60).toFixed(1)} min; load average ${load()}`);

@@ -18,8 +18,9 @@ const trainSteps = Number(arg('train-steps') ?? 5);
 type Bench = {
   setup(): Promise<{ adapter: string; peak: { gflops: number; gflopsSpillFree: number; gbps: number } }>;
   matmul(n: number, impl: string): Promise<{ seconds: number; error: number | null }>;
-  train(batch: number, size: number, steps: number): Promise<{ imagesPerSecond: number; split: Record<string, number>; buffersFlat: boolean }>;
+  train(batch: number, size: number, steps: number): Promise<{ imagesPerSecond: number; split: Record<string, number>; buffersFlat: boolean; top: { op: string; kernel: string; dispatches: number; ms: number; gflops: number | null }[] }>;
   trainTfjs(batch: number, size: number, steps: number): Promise<{ imagesPerSecond: number }>;
+  conv(xs: number[], ws: number[], stride: number, padding: number, rung: string): Promise<{ ms: Record<string, number>; flops: number }>;
 };
 
 const served = await servePage(fileURLToPath(new URL('./browser/page.ts', import.meta.url)));
@@ -46,12 +47,26 @@ try {
       console.log(`matmul ${n}³`.padEnd(14) + impl.padEnd(10) + (r.seconds * 1000).toFixed(1).padStart(8) + gf.toFixed(2).padStart(11) + ((100 * gf) / peak.gflopsSpillFree).toFixed(1).padStart(19) + (tfjs.seconds / r.seconds).toFixed(2).padStart(9) + (r.error === null ? '' : r.error.toExponential(1).padStart(11)));
     }
   }
+  console.log('\nResNet-18 convolutions at batch 16, 64² (panel rung; GPU time of all its dispatches; GFLOP/s)');
+  const shapes: [string, number[], number[], number, number][] = [
+    ['stem 7×7/2', [16, 3, 64, 64], [64, 3, 7, 7], 2, 3],
+    ['layer1 3×3', [16, 64, 16, 16], [64, 64, 3, 3], 1, 1],
+    ['layer2 3×3', [16, 128, 8, 8], [128, 128, 3, 3], 1, 1],
+    ['layer3 3×3', [16, 256, 4, 4], [256, 256, 3, 3], 1, 1],
+    ['layer4 3×3', [16, 512, 2, 2], [512, 512, 3, 3], 1, 1],
+  ];
+  for (const [name, xs, ws, st, pd] of shapes) {
+    const r = await call('conv', xs, ws, st, pd, 'panel');
+    console.log(`  ${name.padEnd(12)}` + Object.entries(r.ms).map(([d, ms]) => `${d} ${ms.toFixed(1)} ms (${(r.flops / ms / 1e6).toFixed(2)})`).join('   '));
+  }
   console.log('\ntraining step (forward + backward + Adam), ResNet-18, 10 classes, 64²');
   const ours = await call('train', 16, 64, trainSteps);
   const theirs = await call('trainTfjs', 16, 64, Math.max(1, Math.min(trainSteps, 2)));
   console.log(`batch 16  wgslnet      ${ours.imagesPerSecond.toFixed(2)} images/s  (${(ours.imagesPerSecond / theirs.imagesPerSecond).toFixed(2)}× TF.js; buffers flat: ${ours.buffersFlat})`);
   console.log(`          GPU time: ${Object.entries(ours.split).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(100 * v).toFixed(1)} %`).join(', ')}`);
   console.log(`batch 16  tfjs-webgpu  ${theirs.imagesPerSecond.toFixed(2)} images/s`);
+  console.log('\nslowest kernels of one profiled wgslnet step (GPU timestamps):');
+  for (const t of ours.top) console.log(`  ${t.op.padEnd(24)}${t.kernel.padEnd(38)}${String(t.dispatches).padStart(5)}×${t.ms.toFixed(1).padStart(9)} ms${t.gflops === null ? '' : `${t.gflops.toFixed(2).padStart(8)} GFLOP/s`}`);
   console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {
   await browser.close();

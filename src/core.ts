@@ -58,7 +58,7 @@ export type { DebugOptions } from './gpu/runtime.js';
 export { opFamily, type KernelTime } from './gpu/profiler.js';
 export { measurePeak, type Peak } from './gpu/peak.js';
 export { convLadder, convRung, type ConvRung, type ConvRungName, type ConvDirection } from './ops/convLadder.js';
-export { convGeometry, type ConvGeometry, type Conv2dOptions } from './ops/convGeometry.js';
+export { convGeometry, convFlops, type ConvGeometry, type Conv2dOptions } from './ops/convGeometry.js';
 // Used by the studio (studio/) and `wgslnet profile`: labels, kernel sources, the conv reference,
 // per-kernel profiles of a training step, and wall-clock kernel timing without timestamps.
 export { parentLabel, fileName } from './data/splitters.js';

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
-import { F, init, measurePeak, memory, models, optim, profile, randn, sync, tidy, type MatmulImpl } from '../../src/browser/index.js';
+import { convFlops, convGeometry, convRung, F, init, measurePeak, memory, models, optim, profile, randn, sync, tidy, type ConvRungName, type MatmulImpl } from '../../src/browser/index.js';
 import * as ref from '../../src/reference/index.js';
 import { tfResnet18 } from '../tfjsResnet.js';
 
@@ -86,7 +86,8 @@ async function train(batch: number, size: number, steps: number) {
   const flat = memory().buffers === buffers;
   model.dispose();
   x.dispose();
-  return { imagesPerSecond, split, buffersFlat: flat };
+  const top = times.slice(0, 12).map((t) => ({ op: t.op, kernel: t.kernel, dispatches: t.dispatches, ms: t.ms, gflops: t.flops ? t.flops / t.ms / 1e6 : null }));
+  return { imagesPerSecond, split, buffersFlat: flat, top };
 }
 
 async function trainTfjs(batch: number, size: number, steps: number) {
@@ -109,4 +110,20 @@ async function trainTfjs(batch: number, size: number, steps: number) {
   return { imagesPerSecond };
 }
 
-Object.assign(globalThis, { bench: { setup, matmul, train, trainTfjs } });
+/** GPU milliseconds of each direction of one conv shape on one rung (kernel time only, summed over its dispatches). */
+async function conv(xs: number[], ws: number[], stride: number, padding: number, rung: ConvRungName) {
+  const g = convGeometry(xs, ws, { stride, padding });
+  const r = convRung(rung);
+  const [x, w, dy] = [randn(xs), randn(ws), randn([g.N, g.O, g.OH, g.OW])];
+  const out: Record<string, number> = {};
+  for (const [dir, fn] of [['forward', () => r.forward(g, x, w, null)], ['dX', () => r.inputGrad(g, dy, w)], ['dW', () => r.weightGrad(g, dy, x)]] as const) {
+    fn().dispose();
+    await sync();
+    const times = await profile(() => fn().dispose());
+    out[dir] = times.reduce((s, t) => s + t.ms, 0);
+  }
+  for (const t of [x, w, dy]) t.dispose();
+  return { ms: out, flops: convFlops(g) };
+}
+
+Object.assign(globalThis, { bench: { setup, matmul, train, trainTfjs, conv } });

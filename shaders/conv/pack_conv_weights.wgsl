@@ -9,9 +9,10 @@
 //   are tap t = (kh, kw, 0, 0). panels is [P][chunks][256][64] f32: every chunk is one 64 KiB
 //   uniform window, at byte offset (pn·chunks + g)·65536.
 // Weights change every step, so this runs every step, on the GPU (it shows in the profile).
-// One invocation writes one vec4 (4 columns of one k-row); neighbouring invocations take
-// neighbouring rows, whose weights lie close together in w.
-// Grid: (16, chunks, P): x = blocks of 16 rows of the chunk, y = the chunk, z = the panel.
+// One invocation writes one k-row of a panel (64 columns, 16 vec4s): the plan lookups and the
+// divisions that place the row are done once per 64 weights, not once per 4. Neighbouring
+// invocations take neighbouring rows, whose weights lie close together in w.
+// Grid: (4, chunks, P): x = blocks of 64 rows of the chunk, y = the chunk, z = the panel.
 // Bindings: p = weight shape and chunk count; w in; plan in; panels out.
 
 struct Params {
@@ -29,29 +30,41 @@ struct Params {
 
 override INPUT_GRAD: u32 = 0;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let r = wid.x * 16u + lid % 16u;
-  let c4 = lid / 16u;
+  let r = wid.x * 64u + lid;
   let g = wid.y;
   let pn = wid.z;
   let chunk = plan[g];
   let nc = chunk.w - chunk.z;
-  var v = vec4f(0.0);
+  let out = ((pn * p.chunks + g) * 256u + r) * 16u;
+  // Where column col of this row is in w: at + col · colStride, or nowhere.
+  var at = 0u;
+  var colStride = 0u;
+  var cols = 0u;
   if (nc > 0u && (r / 4u) / nc < chunk.y - chunk.x) {
     let t = chunk.x + (r / 4u) / nc;
     let ch = 4u * (chunk.z + (r / 4u) % nc) + r % 4u;
     let tap = plan[p.chunks + t];
+    let taps = p.KH * p.KW;
     let rowChannels = select(p.C, p.O, INPUT_GRAD == 1u);
     let colChannels = select(p.O, p.C, INPUT_GRAD == 1u);
-    for (var e = 0u; e < 4u; e++) {
-      let col = pn * 64u + 4u * c4 + e;
-      if (ch < rowChannels && col < colChannels) {
-        let o = select(col, ch, INPUT_GRAD == 1u);
-        let c = select(ch, col, INPUT_GRAD == 1u);
-        v[e] = w[((o * p.C + c) * p.KH + tap.x) * p.KW + tap.y];
-      }
+    if (ch < rowChannels && pn * 64u < colChannels) {
+      cols = min(64u, colChannels - pn * 64u);
+      let first = pn * 64u;
+      // forward: w[o = first + col, c = ch]; input gradient: w[o = ch, c = first + col]
+      let o = select(first, ch, INPUT_GRAD == 1u);
+      let c = select(ch, first, INPUT_GRAD == 1u);
+      at = (o * p.C + c) * taps + tap.x * p.KW + tap.y;
+      colStride = select(p.C * taps, taps, INPUT_GRAD == 1u);
     }
   }
-  panels[((pn * p.chunks + g) * 256u + r) * 16u + c4] = v;
+  for (var c4 = 0u; c4 < 16u; c4++) {
+    var v = vec4f(0.0);
+    for (var e = 0u; e < 4u; e++) {
+      let col = 4u * c4 + e;
+      if (col < cols) { v[e] = w[at + col * colStride]; }
+    }
+    panels[out + c4] = v;
+  }
 }

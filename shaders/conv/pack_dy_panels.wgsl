@@ -3,9 +3,9 @@
 //   0 where the slot is past N·OH·OW or o ≥ O.
 // Layout: dy is NCHW f32. panels is [P][Q][256][64] f32: window q holds slots [256·q, 256·q + 256),
 //   one 64 KiB uniform window each, at byte offset (pn·Q + q)·65536.
-// One invocation writes one vec4 (4 output channels of one slot); neighbouring invocations take
-// neighbouring slots, which read neighbouring pixels of dy.
-// Grid: (16, Q, P): x = blocks of 16 slots, y = the window, z = the panel.
+// One invocation writes one slot's row (64 output channels, 16 vec4s), placing the slot once;
+// neighbouring invocations take neighbouring slots, which read neighbouring pixels of dy.
+// Grid: (4, Q, P): x = blocks of 64 slots, y = the window, z = the panel.
 // Bindings: p = dy's shape and the window count; dy in; panels out.
 
 struct Params {
@@ -20,22 +20,27 @@ struct Params {
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> panels: array<vec4f>;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let s = wid.x * 16u + lid % 16u;
-  let c4 = lid / 16u;
+  let s = wid.x * 64u + lid;
   let q = wid.y;
   let pn = wid.z;
   let slot = q * 256u + s;
   let plane = p.OH * p.OW;
-  var v = vec4f(0.0);
-  if (slot < p.N * plane) {
-    let n = slot / plane;
-    let pixel = slot % plane;
-    for (var e = 0u; e < 4u; e++) {
-      let o = pn * 64u + 4u * c4 + e;
-      if (o < p.O) { v[e] = dy[(n * p.O + o) * plane + pixel]; }
-    }
+  let out = ((pn * p.Q + q) * 256u + s) * 16u;
+  // Channel o of this slot is dy[at + (o − first) · plane] for the panel's first o < cols.
+  var cols = 0u;
+  var at = 0u;
+  if (slot < p.N * plane && pn * 64u < p.O) {
+    cols = min(64u, p.O - pn * 64u);
+    at = ((slot / plane) * p.O + pn * 64u) * plane + slot % plane;
   }
-  panels[((pn * p.Q + q) * 256u + s) * 16u + c4] = v;
+  for (var c4 = 0u; c4 < 16u; c4++) {
+    var v = vec4f(0.0);
+    for (var e = 0u; e < 4u; e++) {
+      let col = 4u * c4 + e;
+      if (col < cols) { v[e] = dy[at + col * plane]; }
+    }
+    panels[out + c4] = v;
+  }
 }

@@ -67,21 +67,21 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   sgx *= inv;
   sumG[lid] = sg;
   sumGX[lid] = sgx;
+  // One barrier, then one invocation adds the partial sums (see bn_stats.wgsl for why not a tree).
   workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) {
-      sumG[lid] += sumG[lid + half];
-      sumGX[lid] += sumGX[lid + half];
-    }
-    workgroupBarrier();
-  }
   if (lid == 0u) {
-    dbeta[c] = sumG[0];
-    dgamma[c] = sumGX[0];
+    var g = 0.0;
+    var gx = 0.0;
+    for (var j = 0u; j < WG; j++) {
+      g += sumG[j];
+      gx += sumGX[j];
+    }
+    dbeta[c] = g;
+    dgamma[c] = gx;
     let a = gamma[c] * inv;
     if (TRAINING == 1u) {
-      let b = -a * inv * sumGX[0] / f32(M);
-      dcoef[c] = vec4f(a, b, -a * sumG[0] / f32(M) - b * m, 0.0);
+      let b = -a * inv * gx / f32(M);
+      dcoef[c] = vec4f(a, b, -a * g / f32(M) - b * m, 0.0);
     } else {
       dcoef[c] = vec4f(a, 0.0, 0.0, 0.0);
     }

@@ -29,8 +29,8 @@ struct Params {
 
 override WG: u32 = 64;
 
-// Per invocation: a running count, mean and sum of squared deviations (Welford), merged over the
-// workgroup with Chan's formula: one pass over x, as stable as two.
+// Per invocation: a running count, mean and sum of squared deviations (Welford), merged with Chan's
+// formula: one pass over x, as stable as two.
 var<workgroup> counts: array<f32, WG>;
 var<workgroup> means: array<f32, WG>;
 var<workgroup> m2s: array<f32, WG>;
@@ -66,26 +66,28 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   counts[lid] = n;
   means[lid] = m;
   m2s[lid] = m2;
+  // One barrier, then one invocation merges the WG partial results in order: on a CPU driver each
+  // barrier switches every coroutine of the workgroup, so a log-depth tree of barriers costs more
+  // than WG serial merges.
   workgroupBarrier();
-  for (var half = WG / 2u; half > 0u; half /= 2u) {
-    if (lid < half) {
-      let na = counts[lid];
-      let nb = counts[lid + half];
-      let nab = na + nb;
-      if (nab > 0.0) {
-        let d = means[lid + half] - means[lid];
-        means[lid] += d * nb / nab;
-        m2s[lid] += m2s[lid + half] + d * d * na * nb / nab;
-        counts[lid] = nab;
+  if (lid == 0u) {
+    var na = counts[0];
+    var ma = means[0];
+    var qa = m2s[0];
+    for (var j = 1u; j < WG; j++) {
+      let nb = counts[j];
+      if (nb > 0.0) {
+        let nab = na + nb;
+        let d = means[j] - ma;
+        ma += d * nb / nab;
+        qa += m2s[j] + d * d * na * nb / nab;
+        na = nab;
       }
     }
-    workgroupBarrier();
-  }
-  if (lid == 0u) {
-    let v = m2s[0] / counts[0];
-    mean[c] = means[0];
+    let v = qa / na;
+    mean[c] = ma;
     var_[c] = v;
     let scale = gamma[c] * inverseSqrt(v + p.eps);
-    coef[c] = vec4f(scale, beta[c] - means[0] * scale, 0.0, 0.0);
+    coef[c] = vec4f(scale, beta[c] - ma * scale, 0.0, 0.0);
   }
 }

@@ -7,7 +7,7 @@ import { defineKernel } from '../gpu/kernelDecl.js';
 import { record } from '../tensor/autograd.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { outSize, pair, type Pair } from './convGeometry.js';
-import { grid1d, launch, output } from './launch.js';
+import { fillTensor, grid1d, launch, output } from './launch.js';
 import { cat } from './layout.js';
 
 const POOL_PARAMS = {
@@ -18,6 +18,35 @@ const POOL_PARAMS = {
 } as const;
 const POOL = defineKernel({ file: 'pool/pool2d.wgsl', params: POOL_PARAMS, inputs: ['x'], outputs: ['y', 'argmax'], overrides: ['WG', 'OP', 'ADAPTIVE'] });
 const POOL_BACKWARD = defineKernel({ file: 'pool/pool2d_backward.wgsl', params: POOL_PARAMS, inputs: ['dy', 'argmax'], outputs: ['dx'], overrides: ['WG', 'OP', 'ADAPTIVE'] });
+const MAXPOOL_SCATTER = defineKernel({
+  file: 'pool/maxpool_backward_scatter.wgsl',
+  params: { planes: 'u32', HW: 'u32', OH: 'u32', OW: 'u32', PH: 'u32', PW: 'u32', phaseH: 'u32', phaseW: 'u32', rows: 'u32', cols: 'u32' },
+  inputs: ['dy', 'argmax'],
+  outputs: ['dx'],
+  overrides: ['WG'],
+});
+
+/**
+ * A fixed-window max pool's backward as PH·PW scatter passes: windows ph apart in rows and pw apart
+ * in columns never overlap (maxpool_backward_scatter.wgsl).
+ */
+function maxPoolBackward(op: string, p: PoolParams, dy: Tensor, argmax: Tensor, dx: Tensor): void {
+  fillTensor(dx, 0);
+  const PH = Math.ceil(((p.KH - 1) * p.dilH + 1) / p.strideH);
+  const PW = Math.ceil(((p.KW - 1) * p.dilW + 1) / p.strideW);
+  for (let phaseH = 0; phaseH < Math.min(PH, p.OH); phaseH++) {
+    for (let phaseW = 0; phaseW < Math.min(PW, p.OW); phaseW++) {
+      const rows = Math.ceil((p.OH - phaseH) / PH);
+      const cols = Math.ceil((p.OW - phaseW) / PW);
+      launch(op, MAXPOOL_SCATTER, {
+        params: { planes: p.planes, HW: p.H * p.W, OH: p.OH, OW: p.OW, PH, PW, phaseH, phaseW, rows, cols },
+        inputs: [dy, argmax],
+        outputs: [dx],
+        workgroups: grid1d(p.planes * rows * cols),
+      });
+    }
+  }
+}
 
 type PoolParams = { [K in keyof typeof POOL_PARAMS]: number };
 
@@ -33,7 +62,8 @@ function pool(op: string, x: Tensor, kind: 'max' | 'avg', adaptive: boolean, p: 
   launch(op, POOL, { params, inputs: [x], outputs: [y, argmax], workgroups: grid1d(y.size), overrides });
   return record(y, op, [x], (dy) => {
     const dx = output(x.shape, `${op} backward`);
-    launch(`${op} backward`, POOL_BACKWARD, { params, inputs: [dy, argmax], outputs: [dx], workgroups: grid1d(dx.size), overrides });
+    if (kind === 'max' && !adaptive) maxPoolBackward(`${op} backward`, params, dy, argmax, dx);
+    else launch(`${op} backward`, POOL_BACKWARD, { params, inputs: [dy, argmax], outputs: [dx], workgroups: grid1d(dx.size), overrides });
     return [dx];
   });
 }

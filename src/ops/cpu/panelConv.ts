@@ -122,7 +122,7 @@ function packWeights(op: string, g: ConvGeometry, w: Tensor, plan: GemmPlan, pla
     params: { O: g.O, C: g.C, KH: g.KH, KW: g.KW, chunks: plan.chunks.length },
     inputs: [w, planTensor(planKey, plan)],
     outputs: [panels],
-    workgroups: [PANEL.windowRows / 16, plan.chunks.length, P],
+    workgroups: [PANEL.windowRows / 64, plan.chunks.length, P],
     overrides: { INPUT_GRAD: inputGrad ? 1 : 0 },
   });
   return panels;
@@ -211,7 +211,7 @@ export function panelWeightGrad(g: ConvGeometry, dy: Tensor, xp: Tensor): Tensor
     params: { N: g.N, O: g.O, OH: g.OH, OW: g.OW, Q: plan.windows },
     inputs: [dy],
     outputs: [panels],
-    workgroups: [PANEL.windowRows / 16, plan.windows, P],
+    workgroups: [PANEL.windowRows / 64, plan.windows, P],
   });
   const pixels = constantWords('dw pixels ' + geometryKey(g), () => plan.pixelBases());
   const dw = output([g.O, g.C, g.KH, g.KW], op);

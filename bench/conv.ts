@@ -97,7 +97,7 @@ export async function benchConv(peak: Peak, shapes: ConvShape[], rungs: ConvRung
           run[dir]().dispose();
           await sync();
         }, rung.name === 'naive' ? 1 : 3);
-        rows.push({ name: `${s.name} ${dir}`, impl: rung.name, seconds, flops, peak, peer: tfTimes[dir], error });
+        rows.push({ name: `${s.name} ${dir}`, impl: rung.name, seconds, flops, peak, peer: tfTimes[dir], error, reference: rung.name === 'naive' });
       }
     }
     for (const t of [x, w, dy]) t.dispose();

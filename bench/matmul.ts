@@ -35,7 +35,7 @@ export async function benchMatmul(peak: Peak, sizes: number[]): Promise<Row[]> {
         F.matmul(a, b, { impl }).dispose();
         await sync();
       }, impl === 'naive' && n >= 1024 ? 1 : 3);
-      rows.push({ name: `matmul ${n}³`, impl, seconds: s, flops, peak, peer: tfTime, error: impl === 'naive' ? 0 : err / scale });
+      rows.push({ name: `matmul ${n}³`, impl, seconds: s, flops, peak, peer: tfTime, error: err / scale, reference: impl === 'naive' });
     }
     a.dispose();
     b.dispose();

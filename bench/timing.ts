@@ -56,6 +56,8 @@ export interface Row {
   peer?: number;
   /** Max error against the reference, relative to its largest value (checked before timing). */
   error?: number;
+  /** This row is the reference the others' errors are measured against. */
+  reference?: boolean;
 }
 
 export function formatTable(rows: Row[]): string {
@@ -73,7 +75,7 @@ export function formatTable(rows: Row[]): string {
       gbps?.toFixed(2) ?? '',
       gbps ? ((100 * gbps) / r.peak.gbps).toFixed(1) : '',
       r.peer ? (r.peer / r.seconds).toFixed(2) : '',
-      r.error === undefined ? '' : r.error === 0 ? 'ref' : r.error.toExponential(1),
+      r.reference ? 'ref' : r.error === undefined ? '' : r.error === 0 ? '0' : r.error.toExponential(1),
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));

@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { F, memory, models, optim, profile, randn, sync, tidy, type KernelTime, type Tensor } from '../src/node/index.js';
-import { setGpuWait } from '../src/gpu/runtime.js';
+import { runtime, setGpuWait } from '../src/gpu/runtime.js';
 import { quietly } from '../src/node/quietWait.js';
 import { loadTfjs } from './tfjs.js';
 import { tfResnet18 } from './tfjsResnet.js';
@@ -69,6 +69,9 @@ export async function benchTrainWgslnet(arch: 'resnet18' | 'resnet50', batch: nu
     pending = loss;
   };
   if (opts.spin) setGpuWait((start) => start());
+  // This row's peak memory, not the largest of every earlier bench section.
+  const pool = runtime().pool;
+  pool.peakInUseBytes = pool.inUseBytes;
   try {
     // Two warm-up steps: the first creates the optimizer state (taking pooled buffers), the second
     // settles the pool; from then on a step must create no GPU buffers.

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { F, profile, randn, tensor, tidy } from '../src/node/index.js';
 import { convGeometry } from '../src/ops/convGeometry.js';
-import { convLadder, type ConvRung } from '../src/ops/convLadder.js';
+import { convLadder, pickRung, type ConvRung } from '../src/ops/convLadder.js';
 import { panelIsDefault } from '../src/ops/cpu/family.js';
 import { conv2d as refConv, conv2dGrads } from '../src/reference/conv.js';
 import { Rng } from '../src/tensor/random.js';
@@ -103,6 +103,17 @@ describe('choosing a rung', () => {
     const forward = times.filter((t) => t.op === 'conv2d').map((t) => t.kernel);
     if (panelIsDefault()) expect(forward.some((k) => k.startsWith('conv/conv2d_panel_w'))).toBe(true);
     else expect(forward.some((k) => k.startsWith('conv/conv2d_panel_w'))).toBe(false);
+  });
+  it('auto gives the stem\'s input gradient (3 input channels) to im2col on a CPU adapter, and wider ones to panel', () => {
+    const stem = convGeometry([2, 3, 64, 64], [64, 3, 7, 7], { stride: 2, padding: 3 });
+    const block = convGeometry([2, 64, 16, 16], [64, 64, 3, 3], { padding: 1 });
+    const picked = (g: typeof stem, d: 'forward' | 'inputGrad' | 'weightGrad') => pickRung(g, d).name;
+    if (panelIsDefault()) {
+      expect([picked(stem, 'forward'), picked(stem, 'inputGrad'), picked(stem, 'weightGrad')]).toEqual(['panel', 'im2col', 'panel']);
+      expect(picked(block, 'inputGrad')).toBe('panel');
+    } else {
+      expect(picked(block, 'inputGrad')).not.toBe('panel');
+    }
   });
   it('an unknown implementation is named', () => {
     expect(() => F.conv2d(randn([1, 1, 3, 3]), randn([1, 1, 1, 1]), null, { impl: 'fast' as never })).toThrow(/unknown implementation 'fast'/);

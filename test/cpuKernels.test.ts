@@ -53,25 +53,21 @@ describe('subgroup width', () => {
     const other = size === 8 ? 4 : 8;
     const a = tensor([1, 2, 3, 4], [1, 4]);
     const panels = tensor(new Float32Array(4 * 16384).fill(1)); // 4 windows of ones
-    const c = output([1, 1], 'test');
-    launch('test', MATMUL_PANEL_KERNELS[other], {
-      params: { M: 1, N: 1, K: 4, aOffset: 0, aBatchStride: 0, aRowStride: 4, aColStride: 1, cOffset: 0, cBatchStride: 1, col0: 0, k0: 0, accumulate: 0 },
-      inputs: [a],
-      outputs: [c],
-      uniforms: [0, 1, 2, 3].map((i) => ({ t: panels, offset: i * 65536 })),
-      workgroups: [1, 1, 1],
-    });
-    expect(Number.isNaN((await c.toArray())[0])).toBe(true);
+    // C = A · B for a 1×4 A and a B of ones, by the kernel written for `width` lanes.
+    const run = async (width: 4 | 8) => {
+      const c = output([1, 1], 'test');
+      launch('test', MATMUL_PANEL_KERNELS[width], {
+        params: { M: 1, N: 1, K: 4, aOffset: 0, aBatchStride: 0, aRowStride: 4, aColStride: 1, cOffset: 0, cBatchStride: 1, col0: 0, k0: 0, accumulate: 0 },
+        inputs: [a],
+        outputs: [c],
+        uniforms: [0, 1, 2, 3].map((i) => ({ t: panels, offset: i * 65536 })),
+        workgroups: [1, 1, 1],
+      });
+      return (await c.toArray())[0];
+    };
+    expect(Number.isNaN(await run(other))).toBe(true);
     // The same kernel at its own width: 1+2+3+4.
-    const own = output([1, 1], 'test');
-    launch('test', MATMUL_PANEL_KERNELS[size], {
-      params: { M: 1, N: 1, K: 4, aOffset: 0, aBatchStride: 0, aRowStride: 4, aColStride: 1, cOffset: 0, cBatchStride: 1, col0: 0, k0: 0, accumulate: 0 },
-      inputs: [a],
-      outputs: [own],
-      uniforms: [0, 1, 2, 3].map((i) => ({ t: panels, offset: i * 65536 })),
-      workgroups: [1, 1, 1],
-    });
-    expect((await own.toArray())[0]).toBe(10);
+    expect(await run(size)).toBe(10);
   });
 });
 

@@ -60,6 +60,7 @@ describe('conv2d', () => {
         ref: (x, w, b) => refConv(x!, c.x, w!, wShape, b ?? null, { ...opts, stride: [...opts.stride], padding: [...opts.padding], dilation: [...opts.dilation] }),
         rtol: 1e-5,
         atol: 1e-4,
+        refKey: `conv2d ${JSON.stringify(opts)}`, // the four rungs share one reference
       }));
     }
   }

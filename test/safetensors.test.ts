@@ -10,6 +10,7 @@ import { manualSeed, models, parseSafetensors, randn, serializeSafetensors, tidy
 import { nodeFileIO } from '../src/node/files.js';
 import { setupGpu } from './helpers/gpu.js';
 import { MALFORMED_HEADERS, safetensorsWith } from './helpers/safetensors.js';
+import { expectSameValues } from './helpers/sameValues.js';
 
 beforeAll(setupGpu);
 
@@ -30,7 +31,7 @@ describe('safetensors', () => {
     const loaded = await b.loadSafetensors(path);
     expect(loaded.length).toBe(a.stateDict().size);
     const sa = a.stateDict();
-    for (const [k, t] of b.stateDict()) expect(await t.toArray(), k).toEqual(await sa.get(k)!.toArray());
+    for (const [k, t] of b.stateDict()) expectSameValues(await t.toArray(), await sa.get(k)!.toArray(), k);
     const file = parseSafetensors(readFileSync(path), path);
     expect(file.tensors.get('bn1.num_batches_tracked')!.dtype).toBe('I64');
     expect(toFloat32(file.tensors.get('bn1.num_batches_tracked')!, 'n', path)[0]).toBe(1);
@@ -53,7 +54,7 @@ describe('safetensors', () => {
     const b = models.resnet18({ numClasses: 10, smallInput: true });
     expect(b.loadStateDict(a.stateDict())).toEqual({ missingKeys: [], unexpectedKeys: [] });
     const sa = a.stateDict();
-    for (const [k, t] of b.stateDict()) expect(await t.toArray(), k).toEqual(await sa.get(k)!.toArray());
+    for (const [k, t] of b.stateDict()) expectSameValues(await t.toArray(), await sa.get(k)!.toArray(), k);
     const counter = async () => (await b.stateDict().get('layer1.0.bn1.num_batches_tracked')!.toArray())[0];
     expect(await counter()).toBe(1);
     tidy(() => void b.forward(randn([2, 3, 16, 16])));

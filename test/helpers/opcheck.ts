@@ -27,7 +27,15 @@ export interface OpCheck {
   atol?: number;
   /** Gradient tolerance, relative to the largest gradient magnitude. */
   gradTol?: number;
+  /**
+   * Checks of several implementations of one op (the conv rungs) on the same inputs, seed and
+   * reference can share the reference's forward pass and finite differences: give them the same
+   * key. The finite differences are most of a check's time (two reference calls per input element).
+   */
+  refKey?: string;
 }
+
+const finiteDifferences = new Map<string, Float64Array>();
 
 function makeInput(rng: Rng, s: InputSpec): Float64Array {
   const n = s.shape.reduce((a, b) => a * b, 1);
@@ -90,22 +98,30 @@ export async function checkOp(c: OpCheck): Promise<void> {
     if (!c.inputs[k]!.grad) continue;
     const g = grads[k];
     expect(g, `${c.name}: input ${k} got no gradient`).toBeTruthy();
-    const fd = new Float64Array(values[k]!.length);
-    for (let i = 0; i < fd.length; i++) {
-      const x = values[k]!;
-      const h = 1e-6 * Math.max(1, Math.abs(x[i]!));
-      const save = x[i]!;
-      x[i] = save + h;
-      const up = L(values);
-      x[i] = save - h;
-      const down = L(values);
-      x[i] = save;
-      fd[i] = (up - down) / (2 * h);
-    }
+    const key = c.refKey === undefined ? undefined : `${c.refKey} ${JSON.stringify(c.inputs)} seed ${c.seed ?? 1234} input ${k}`;
+    const fd = (key && finiteDifferences.get(key)) || centralDifferences(values, k, L);
+    if (key) finiteDifferences.set(key, fd);
     const scale = Math.max(1e-3, ...fd.map(Math.abs));
     expectClose(`${c.name} gradient of input ${k}`, await g!.toArray(), fd, 0, (c.gradTol ?? 1e-4) * scale);
   }
   xs.forEach((x) => x.dispose());
+}
+
+/** ∂L/∂values[k] by central differences of the f64 reference, one input element at a time. */
+function centralDifferences(values: Float64Array[], k: number, L: (vals: Float64Array[]) => number): Float64Array {
+  const fd = new Float64Array(values[k]!.length);
+  for (let i = 0; i < fd.length; i++) {
+    const x = values[k]!;
+    const h = 1e-6 * Math.max(1, Math.abs(x[i]!));
+    const save = x[i]!;
+    x[i] = save + h;
+    const up = L(values);
+    x[i] = save - h;
+    const down = L(values);
+    x[i] = save;
+    fd[i] = (up - down) / (2 * h);
+  }
+  return fd;
 }
 
 /** The fixed pseudo-random projection R used by checkOp (same on both sides). */

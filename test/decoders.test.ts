@@ -15,7 +15,7 @@ import { applyItemTfms, planItemTfm, RandomResizedCrop, Resize, type ItemTfm } f
 import { Rng } from '../src/tensor/random.js';
 import { decodeImage } from '../src/node/decode.js';
 import { DecodePool } from '../src/node/decodePool.js';
-import { loadSharp, sharpDecode, type Sharp } from '../src/node/sharpDecode.js';
+import { jpegFrame, loadSharp, sharpDecode, type Sharp } from '../src/node/sharpDecode.js';
 
 const fixture = (name: string) => new URL(`./fixtures/images/${name}`, import.meta.url).pathname;
 const BROKEN = new URL('./fixtures/broken-sharp.mjs', import.meta.url).href;
@@ -114,6 +114,29 @@ describe.runIf(sharp)('sharp gives the JS path’s pixels (tolerance: each chann
       ['not-an-image.png', /not-an-image\.png: not a PNG or JPEG file/],
     ] as const) {
       await expect(sharpDecode(sharp!, readFileSync(fixture(f)), fixture(f), [Resize(4)], 0, false)).rejects.toThrow(msg);
+    }
+  });
+});
+
+describe('JPEG frame header (read in JS, so libvips opens each file once)', () => {
+  it('is found past an APP1 segment that holds a thumbnail of another size; a walk with no frame header gives null', () => {
+    const main = Buffer.from(petsLikeJpeg(0));
+    const thumb = readFileSync(fixture('gray.jpg'));
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, (thumb.length + 8) >> 8, (thumb.length + 8) & 0xff]), Buffer.from('Exif\0\0'), thumb]);
+    const withThumb = Buffer.concat([main.subarray(0, 2), app1, main.subarray(2)]);
+    const own = decodeImage(main, 'photo-like.jpg');
+    expect(decodeImage(thumb, 'gray.jpg').width).not.toBe(own.width); // the thumbnail's header would give another size
+    expect(jpegFrame(withThumb)).toMatchObject({ width: own.width, height: own.height, components: 3 });
+    expect(jpegFrame(Buffer.from([0xff, 0xd8, 0xff, 0xda, 0, 8, 0, 0, 0, 0, 0, 0]))).toBeNull();
+    expect(jpegFrame(Buffer.from([0xff, 0xd8, 0x12, 0x34, 0, 8, 0, 0, 0, 0, 0, 0]))).toBeNull();
+  });
+  it.runIf(sharp)("agrees with libvips' header on every JPEG fixture and photo-like JPEGs (size; 4 components exactly when CMYK)", async () => {
+    const files: [string, Uint8Array][] = ['baseline.jpg', 'progressive.jpg', 'gray.jpg', 'cmyk.jpg'].map((f) => [f, readFileSync(fixture(f))]);
+    for (let i = 0; i < 12; i++) files.push([`photo-like ${i}`, petsLikeJpeg(i)]);
+    for (const [name, bytes] of files) {
+      const meta = await sharp!(bytes).metadata();
+      const frame = jpegFrame(bytes);
+      expect(frame && [frame.width, frame.height, frame.components === 4], name).toEqual([meta.width, meta.height, meta.space === 'cmyk']);
     }
   });
 });

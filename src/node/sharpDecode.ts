@@ -62,6 +62,31 @@ export async function loadSharp(specifier = 'sharp'): Promise<{ sharp: Sharp } |
   }
 }
 
+/**
+ * A JPEG's size and component count from its frame header (SOF0–SOF15, except DHT, JPG and DAC),
+ * walking the marker segments by their lengths (so an EXIF thumbnail's own header is skipped).
+ * It saves asking libvips, which opens the file for it: a second trip through Node's thread pool
+ * per image. null when the walk finds no frame header (libvips then reads it, and names what is
+ * wrong with the file).
+ */
+export function jpegFrame(b: Uint8Array): { width: number; height: number; components: number } | null {
+  let i = 2; // after SOI
+  while (i + 9 < b.length) {
+    if (b[i] !== 0xff) return null;
+    const marker = b[i + 1]!;
+    if (marker === 0xff) { i++; continue; } // fill byte
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) { i += 2; continue; } // no length
+    if (marker === 0xd9 || marker === 0xda) return null; // EOI or SOS before any frame header
+    const length = (b[i + 2]! << 8) | b[i + 3]!;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      const [height, width, components] = [(b[i + 5]! << 8) | b[i + 6]!, (b[i + 7]! << 8) | b[i + 8]!, b[i + 9]!];
+      return width && height ? { width, height, components } : null;
+    }
+    i += 2 + length;
+  }
+  return null;
+}
+
 /** An image on its way through sharp: still encoded (so JPEG shrink-on-load is possible) or raw RGB. */
 type Source = { kind: 'encoded'; bytes: Uint8Array; jpeg: boolean; width: number; height: number } | { kind: 'raw'; image: RgbImage };
 
@@ -153,7 +178,8 @@ export async function sharpDecode(sharp: Sharp, bytes: Uint8Array, name: string,
   const format = imageFormat(bytes);
   if (!format) throw notAnImage(bytes, name);
   try {
-    const meta = await sharp(bytes, { failOn: 'truncated', ignoreIcc: true }).metadata();
+    const frame = format === 'jpeg' ? jpegFrame(bytes) : null;
+    const meta = frame ? { width: frame.width, height: frame.height, hasAlpha: false, space: frame.components === 4 ? 'cmyk' : 'srgb' } : await sharp(bytes, { failOn: 'truncated', ignoreIcc: true }).metadata();
     if (!meta.width || !meta.height) throw new WgslnetError(`${name}: corrupt ${format.toUpperCase()} (no image size in the header)`);
     if (meta.space === 'cmyk') return applyItemTfms(tfms, decodeImage(bytes, name), seed, train);
     let s: Source = { kind: 'encoded', bytes, jpeg: format === 'jpeg', width: meta.width, height: meta.height };

@@ -12,9 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, launchChromium } from '../scripts/chromium.mjs';
 import { build } from 'vite';
-import { init, loadLearner } from '../src/node/index.js';
+import { init, loadLearner, zeros } from '../src/node/index.js';
 import { classify, oomAdvice } from '../studio/src/faults.js';
 import { GpuError } from '../src/gpu/errors.js';
+import { runtime } from '../src/gpu/runtime.js';
 import { SAMPLE } from './helpers/fashion.js';
 import { serveStatic } from './helpers/staticServer.js';
 
@@ -60,6 +61,23 @@ describe('studio: faults in words', () => {
     expect(classify(new RangeError('Array buffer allocation failed')).kind).toBe('oom');
     expect(oomAdvice({ arch: 'resnet152', size: 224, bs: 64 })).toMatch(/batch size 32 \(now 64\), or image size 168 \(now 224\), or resnet101 instead of resnet152/);
     expect(oomAdvice({ arch: 'resnet18', size: 32, bs: 1 })).toMatch(/already the smallest setting/);
+  });
+});
+
+describe('studio: a batch too big for the device, as the engine reports it', () => {
+  it("the engine's refusal of a tensor past the binding limit reads as out of memory, with advice", async () => {
+    await init();
+    const limit = runtime().device.limits.maxStorageBufferBindingSize;
+    // ResNet-152's stem output at 224 px is [bs, 64, 112, 112]: past the limit at this batch size.
+    const bs = Math.ceil(limit / (64 * 112 * 112 * 4)) + 1;
+    let caught: unknown = null;
+    try {
+      zeros([bs, 64, 112, 112]).dispose();
+    } catch (e) {
+      caught = e;
+    }
+    expect(String((caught as Error | null)?.message), 'the engine refuses the tensor').toMatch(/binds at most/);
+    expect(classify(caught).kind).toBe('oom');
   });
 });
 

@@ -1,10 +1,11 @@
 // What went wrong, in words a user can act on. GPU errors arrive as the package's GpuError (kind
 // out-of-memory / device-lost / validation); running past a buffer-size limit shows up as a
-// validation error naming the limit, and is the same problem for the user as running out of memory.
+// validation error naming the limit, or as the package's own refusal of a tensor bigger than one
+// buffer may bind (checked before Dawn sees it); for the user both are running out of memory.
 
 import type { Fault } from './rpc.js';
 
-const OOM = /out of memory|out-of-memory|exceeds the max|larger than the max|maxBufferSize|maxStorageBufferBindingSize|allocation failed|Array buffer allocation/i;
+const OOM = /out of memory|out-of-memory|exceeds the max|larger than the max|maxBufferSize|maxStorageBufferBindingSize|binds at most \d+ bytes per buffer|allocation failed|Array buffer allocation/i;
 
 export class InputError extends Error {}
 export class Stopped extends Error {}

@@ -69,6 +69,21 @@ describe('browser (Chromium, SwiftShader WebGPU)', () => {
     expect(Object.keys(r)).toHaveLength(9);
   }, 240_000);
 
+  it('computes log-mel spectrograms (mixed-radix FFT) and the four time-series fields, matching their f64 references', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    await page.waitForFunction(() => typeof (globalThis as { runConvertChecks?: unknown }).runConvertChecks === 'function', null, { timeout: 60_000 });
+    const r = await page.evaluate(() => (globalThis as unknown as { runConvertChecks: () => Promise<Record<string, number>> }).runConvertChecks());
+    expect(errors).toEqual([]);
+    console.log(`browser converters: ${JSON.stringify(r)}`);
+    expect(Object.keys(r).sort()).toEqual(['gadf', 'gasf', 'melBinsCompared', 'melSpectrogram', 'mtf', 'rp']);
+    expect(r.melBinsCompared).toBeGreaterThan(500); // of 40 mels × 40 frames
+    expect(r.melSpectrogram, 'largest dB difference').toBeLessThan(0.005); // as the Node tests
+    for (const m of ['gasf', 'gadf', 'mtf', 'rp']) expect(r[m], m).toBeLessThan(2e-6); // relative to the largest value
+  }, 240_000);
+
   it('decodes, transforms and batches images (createImageBitmap), and a vision learner predicts', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -1,9 +1,11 @@
 // Runs in the page: the same core, through the browser entry (navigator.gpu, bundled shaders).
 // Checks a matmul and its gradients against the f64 reference and reports what it found.
 
-import { convGeometry, convRung, F, ImageDataLoaders, init, Resize, resnet18, tensor, tidy, visionLearner } from '../../src/browser/index.js';
+import { convGeometry, convRung, F, ImageDataLoaders, init, melSpectrograms, resolveMelOptions, Resize, resnet18, seriesFields, tensor, tidy, visionLearner } from '../../src/browser/index.js';
 import * as ref from '../../src/reference/index.js';
 import { conv2d as refConv, conv2dGrads } from '../../src/reference/conv.js';
+import { gramianRef, markovRef, recurrenceRef } from '../../src/reference/series.js';
+import { melSpectrogramRef } from '../../src/reference/signal.js';
 
 function maxRelErr(got: Float32Array, want: Float64Array): number {
   let worst = 0;
@@ -96,4 +98,40 @@ async function runPanelChecks() {
   return out;
 }
 
-Object.assign(globalThis, { runChecks, runImageChecks, runPanelChecks });
+/**
+ * The non-image converters' kernels on this adapter: log-mel spectrograms (a mixed-radix FFT:
+ * nFft 400 = 4·4·5·5, and the mel matmul) of signals of three lengths in one batch, and the four
+ * time-series fields, each against its f64 reference. Returns the worst absolute error of each
+ * (dB for the spectrograms), and how many spectrogram bins were compared.
+ */
+async function runConvertChecks() {
+  await init();
+  const out: Record<string, number> = {};
+  const sr = 16000;
+  const signals = [900, 2000, 3333].map((n, k) => Float32Array.from({ length: n }, (_, t) => 0.5 * Math.sin((2 * Math.PI * (300 + 700 * k) * t) / sr) + 0.1 * Math.sin(0.0007 * t * t)));
+  const opts = { sampleRate: sr, nFft: 400, hop: 160, nMels: 40 };
+  const specs = await melSpectrograms(signals, opts);
+  const o = resolveMelOptions(opts);
+  // Within 80 dB of each spectrogram's maximum (all that its image shows): further down, f32
+  // power sums are rounding noise, in Node as here.
+  let compared = 0;
+  out.melSpectrogram = Math.max(...specs.map((spec, k) => {
+    const ref = melSpectrogramRef(signals[k]!, o);
+    const floor = Math.max(...ref.db) - 80;
+    if (spec.frames !== ref.frames) return Infinity;
+    return Math.max(...ref.db.map((v, i) => (v < floor ? 0 : (compared++, Math.abs(spec.db[i]! - v)))));
+  }));
+  out.melBinsCompared = compared;
+  let v = 0;
+  const walk = Array.from({ length: 60 }, (_, t) => (v += Math.sin(t * 12.9898) * 2));
+  const size = 16;
+  const refs = { gasf: gramianRef(walk, size, 'summation'), gadf: gramianRef(walk, size, 'difference'), mtf: markovRef(walk, size), rp: recurrenceRef(walk, size) } as const;
+  for (const [method, ref] of Object.entries(refs)) {
+    const [field] = await seriesFields([walk], method as keyof typeof refs, { size });
+    const scale = Math.max(1, ...ref.map(Math.abs));
+    out[method] = field!.length === ref.length ? Math.max(...ref.map((r, i) => Math.abs(field![i]! - r))) / scale : Infinity;
+  }
+  return out;
+}
+
+Object.assign(globalThis, { runChecks, runImageChecks, runPanelChecks, runConvertChecks });

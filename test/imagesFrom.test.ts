@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, encodeWav, ImageDataLoaders, imagesFrom } from '../src/node/index.js';
+import { recurrenceRef } from '../src/reference/series.js';
 import { tone } from './helpers/audio.js';
 import { WGSLNET } from './helpers/cli.js';
 import { setupGpu } from './helpers/gpu.js';
@@ -104,6 +105,15 @@ describe('wgslnet images-from: round trips keep the class folders', () => {
     expect(r2.stderr).toBe('');
     expect(tree(out2)).toEqual(['down/s0.png', 'down/s1.png', 'up/s0.png', 'up/s1.png']);
     expect(decodeImage(readFileSync(join(out2, 'up/s1.png')), 'x').width).toBe(30);
+    // pyts' per-series thresholds: black and white, as the reference binarises the same series.
+    const out3 = join(dir, 'out3');
+    const r3 = wgslnet('images-from', 'series', folder, out3, '--method', 'rp', '--threshold', 'point', '--percentage', '25');
+    expect(r3.stderr).toBe('');
+    const rp = decodeImage(readFileSync(join(out3, 'down/s1.png')), 'x');
+    const want = recurrenceRef(Array.from({ length: 30 }, (_, i) => -i * 2), 30, 1, 1, 'point', 25);
+    expect(Array.from({ length: 900 }, (_, p) => rp.data[3 * p])).toEqual(Array.from(want, (v) => v * 255));
+    expect(want.some((v) => v === 1) && want.some((v) => v === 0)).toBe(true);
+    expect(wgslnet('images-from', 'series', folder, join(dir, 'out4'), '--method', 'mtf', '--strategy', 'median').stderr).toMatch(/--strategy takes quantile, uniform or normal; got 'median'/);
   });
 
   it('bytes: every file of the class folders, resized', () => {

@@ -4,7 +4,8 @@
 // (src/reference/series.ts) on random series of awkward lengths; then seriesImages' pixels.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { binSeries, paa, segmentBounds, transitionMatrix } from '../src/convert/seriesPrep.js';
+import { readFileSync } from 'node:fs';
+import { binSeries, normalQuantile, paa, recurrenceThreshold, segmentBounds, transitionMatrix } from '../src/convert/seriesPrep.js';
 import { seriesFields, seriesImages, type SeriesImageOptions, type SeriesMethod } from '../src/convert/seriesImages.js';
 import { gramianRef, markovRef, recurrenceRef } from '../src/reference/series.js';
 import { Rng } from '../src/tensor/random.js';
@@ -19,6 +20,14 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: numbe
   }
 }
 
+/** test/fixtures/pyts-series.json (scripts/fixtures/make_series_fixtures.py: NumPy and SciPy as pyts uses them). */
+const FIXTURE = JSON.parse(readFileSync(new URL('./fixtures/pyts-series.json', import.meta.url), 'utf8')) as {
+  normalEdges: Record<string, number[]>;
+  recurrence: { series: number; n: number; dimension: number; delay: number; rule: 'point' | 'distance'; percentage: number; threshold: number; plot: number[] }[];
+};
+/** The fixture script's series(k, n), in float64. */
+const fixtureSeries = (k: number, n: number) => Array.from({ length: n }, (_, t) => Math.sin(0.37 * t + k) * 2 + 0.05 * t * (k - 1) + Math.sin(t * t * 0.011 * (k + 1)));
+
 describe('the CPU steps, on pyts examples', () => {
   it('segment bounds (pyts.utils.segmentation docstring) and PAA (its docstring)', () => {
     expect(segmentBounds(12, 4)).toEqual([0, 3, 6, 9, 12]);
@@ -30,6 +39,19 @@ describe('the CPU steps, on pyts examples', () => {
     expect(Array.from(binSeries([0, 1, 0, 2, 3, 3, 2, 1], 2))).toEqual([0, 0, 0, 1, 1, 1, 1, 0]);
     expect(Array.from(binSeries([7, 0, 6, 1, 5, 3, 4, 2], 2))).toEqual([1, 0, 1, 0, 1, 0, 1, 0]);
     expect(Array.from(transitionMatrix(Int32Array.from([0, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0]), 2))).toEqual([0.5, 0.5, 0.75, 0.25]);
+  });
+  it("normal bins: SciPy's norm.ppf edges for 2 to 12 bins, and a value on an edge goes to the bin below (np.digitize, right = True)", () => {
+    for (const [n, edges] of Object.entries(FIXTURE.normalEdges)) {
+      edges.forEach((e, i) => expect(Math.abs(normalQuantile((i + 1) / Number(n)) - e), `${n} bins, edge ${i}`).toBeLessThan(1e-14));
+    }
+    const [lo, mid, hi] = [0.25, 0.5, 0.75].map(normalQuantile); // −0.674…, 0, 0.674…
+    expect(Array.from(binSeries([-3, lo!, lo! + 1e-9, mid!, 0.5, hi!, 9], 4, 'normal'))).toEqual([0, 0, 1, 1, 2, 2, 3]);
+  });
+  it("recurrence thresholds 'point' and 'distance' as NumPy computes them, for series of three trajectory shapes", () => {
+    for (const c of FIXTURE.recurrence) {
+      const t = recurrenceThreshold(fixtureSeries(c.series, c.n), c.dimension, c.delay, c.rule, c.percentage);
+      expect(Math.abs(t.pyts - c.threshold), `${c.rule} ${c.percentage}, series ${c.series}`).toBeLessThan(1e-12 * Math.max(1, c.threshold));
+    }
   });
 });
 
@@ -71,6 +93,29 @@ describe('the GPU kernels on pyts test expectations', () => {
   }
 });
 
+describe("the recurrence kernel with pyts' 'point' and 'distance' thresholds", () => {
+  it('gives NumPy\'s plots exactly, at full size (each series in a batch with its own threshold)', async () => {
+    for (const rule of ['point', 'distance'] as const) {
+      for (const percentage of [10, 37.5, 45]) {
+        const cases = FIXTURE.recurrence.filter((c) => c.rule === rule && c.percentage === percentage);
+        for (const c of cases) {
+          const x = fixtureSeries(c.series, c.n);
+          const [plot] = await seriesFields([x], 'rp', { dimension: c.dimension, delay: c.delay, threshold: rule, percentage });
+          const wrong = c.plot.filter((v, i) => plot![i] !== v).length;
+          expect(wrong, `${rule} ${percentage} %, series ${c.series} (dimension ${c.dimension}, delay ${c.delay}): pixels that differ`).toBe(0);
+        }
+      }
+    }
+  });
+  it('averages them to a smaller size as the reference does, two series per batch with thresholds of their own', async () => {
+    const xs = [fixtureSeries(0, 40), fixtureSeries(3, 40).map((v) => v * 5)];
+    for (const [rule, percentage] of [['point', 20], ['distance', 30]] as const) {
+      const fields = await seriesFields(xs, 'rp', { size: 9, dimension: 2, delay: 3, threshold: rule, percentage });
+      fields.forEach((f, k) => expectClose(f, recurrenceRef(xs[k]!, 9, 2, 3, rule, percentage), 1e-6, `${rule} ${percentage}, series ${k}`));
+    }
+  });
+});
+
 describe('the GPU kernels against the f64 references', () => {
   const rng = new Rng(7);
   const randomWalk = (n: number) => {
@@ -85,6 +130,7 @@ describe('the GPU kernels against the f64 references', () => {
         ['gadf', { size }, (x) => gramianRef(x, size, 'difference'), 2e-6],
         ['mtf', { size }, (x) => markovRef(x, size), 1e-6],
         ['mtf', { size, nBins: 3, strategy: 'uniform' }, (x) => markovRef(x, size, 3, 'uniform'), 1e-6],
+        ['mtf', { size, nBins: 5, strategy: 'normal' }, (x) => markovRef(x, size, 5, 'normal'), 1e-6],
         ['rp', { size }, (x) => recurrenceRef(x, size), 1e-4],
       ];
       const T = n - 4;
@@ -118,5 +164,8 @@ describe('seriesImages', () => {
     await expect(seriesImages([[1, 2, 3]], { size: 4 })).rejects.toThrow(/image size 4 must be an integer from 1 to 3 \(the series length\)/);
     await expect(seriesImages([[1, 2, 3]], { methods: ['fft' as SeriesMethod] })).rejects.toThrow(/method must be one of gasf, gadf, mtf, rp, got 'fft'/);
     await expect(seriesImages([[1, 2, 3], [1, NaN, 3]])).rejects.toThrow(/series 1: value 2 is NaN/);
+    await expect(seriesImages([[1, 2, 3]], { methods: ['rp'], threshold: 'median' as 'point' })).rejects.toThrow(/rp: the threshold must be a positive distance, 'point' or 'distance' \(as pyts\), got "median"/);
+    await expect(seriesImages([[1, 2, 3]], { methods: ['rp'], threshold: 0 })).rejects.toThrow(/the threshold must be a positive distance.*got 0/);
+    await expect(seriesImages([[1, 2, 3]], { methods: ['rp'], threshold: 'point', percentage: 120 })).rejects.toThrow(/rp: the percentage must be from 0 to 100, got 120/);
   });
 });

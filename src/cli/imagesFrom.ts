@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WgslnetError } from '../gpu/errors.js';
 import { SERIES_METHODS, type SeriesMethod } from '../convert/seriesImages.js';
+import type { BinStrategy, RecurrenceThreshold } from '../convert/seriesPrep.js';
 import { defaultOutput, progressBar } from '../learner/recorder.js';
 import { convertInputs, type ConvertKind, type ConvertOptions } from '../node/convertFiles.js';
 import { encodePng } from '../node/decode.js';
@@ -33,8 +34,12 @@ one series per file (.csv .tsv .txt: numbers separated by commas, spaces or new 
   --size <px>          image size, at most the series length (default: the length)
   --label-column <c>   the CSV's label column: a header name (default label), or a 0-based
                        number for a table without a header row (the UCR archive's: 0)
-  --bins <n>           mtf: quantile bins (8)
-  --dimension <m>, --delay <τ>, --threshold <ε>   rp: trajectories and a binary threshold
+  --bins <n>           mtf: bins (8)      --strategy <s>   mtf: quantile | uniform | normal
+  --dimension <m>, --delay <τ>   rp: trajectories (1, 1)
+  --threshold <t>      rp: 1 where a distance is below t, 0 elsewhere: a distance, or point
+                       (each series' --percentage percentile of distances) or distance
+                       (--percentage % of its largest); none: the distances themselves
+  --percentage <p>     rp: for point and distance (10)
 bytes: any file → gray image whose pixel (row, column) is byte row·width + column:
   --width <px>         bytes per row (default: from the file size, Nataraj et al. 2011)
   --size <px>          resize each image to size×size
@@ -59,6 +64,8 @@ const OPTIONS = {
   dimension: { type: 'string' },
   delay: { type: 'string' },
   threshold: { type: 'string' },
+  percentage: { type: 'string' },
+  strategy: { type: 'string' },
   width: { type: 'string' },
   'skip-bad': { type: 'boolean' },
 } as const;
@@ -87,8 +94,11 @@ function convertOptions(kind: ConvertKind, v: Values): ConvertOptions {
     const bad = methods.find((m) => !SERIES_METHODS.includes(m));
     if (bad !== undefined || methods.length > 3) throw new UsageError(`--method takes one to three of ${SERIES_METHODS.join(', ')}, separated by commas; got '${v.method}'`);
     const col = v['label-column'] ?? 'label';
-    const threshold = opt(v, 'threshold');
-    return { series: { methods, size, labelColumn: /^\d+$/.test(col) ? Number(col) : col, nBins: opt(v, 'bins', true), dimension: opt(v, 'dimension', true), delay: opt(v, 'delay', true), threshold: threshold ?? null } };
+    const threshold: RecurrenceThreshold | undefined = v.threshold === 'point' || v.threshold === 'distance' ? v.threshold : opt(v, 'threshold');
+    const strategy = v.strategy ?? 'quantile';
+    if (!['quantile', 'uniform', 'normal'].includes(strategy)) throw new UsageError(`--strategy takes quantile, uniform or normal; got '${strategy}'`);
+    const rp = { dimension: opt(v, 'dimension', true), delay: opt(v, 'delay', true), threshold: threshold ?? null, percentage: opt(v, 'percentage') };
+    return { series: { methods, size, labelColumn: /^\d+$/.test(col) ? Number(col) : col, nBins: opt(v, 'bins', true), strategy: strategy as BinStrategy, ...rp } };
   }
   return { bytes: { width: opt(v, 'width', true), size } };
 }

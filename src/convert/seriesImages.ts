@@ -11,7 +11,7 @@ import { tensor } from '../ops/creation.js';
 import { grid1d, launch, output } from '../ops/launch.js';
 import { tidy } from '../tensor/scope.js';
 import { toByte } from './grayImage.js';
-import { binSeries, minMaxScale, paa, segmentBounds, transitionMatrix, type BinStrategy } from './seriesPrep.js';
+import { binSeries, minMaxScale, paa, recurrenceThreshold, segmentBounds, transitionMatrix, type BinStrategy, type RecurrenceThreshold } from './seriesPrep.js';
 
 const GRAMIAN = defineKernel({ file: 'signal/gramian_field.wgsl', params: { size: 'u32', count: 'u32' }, inputs: ['c'], outputs: ['field'], overrides: ['WG', 'OP'] });
 const MARKOV = defineKernel({
@@ -23,8 +23,8 @@ const MARKOV = defineKernel({
 });
 const RECURRENCE = defineKernel({
   file: 'signal/recurrence_plot.wgsl',
-  params: { n: 'u32', size: 'u32', dimension: 'u32', delay: 'u32', binarize: 'u32', threshold: 'f32', count: 'u32' },
-  inputs: ['x', 'bounds'],
+  params: { n: 'u32', size: 'u32', dimension: 'u32', delay: 'u32', binarize: 'u32', count: 'u32' },
+  inputs: ['x', 'bounds', 'thresholds'],
   outputs: ['plot'],
   overrides: ['WG'],
 });
@@ -39,13 +39,19 @@ export interface SeriesImageOptions {
   size?: number;
   /** gasf/gadf: the range the series is scaled to, within [−1, 1] (pyts' sample_range, (−1, 1)). */
   sampleRange?: [number, number];
-  /** mtf: bins (pyts' default 8) and their strategy ('quantile', pyts' default, or 'uniform'). */
+  /** mtf: bins (pyts' default 8) and their strategy ('quantile', pyts' default, 'uniform' or 'normal'). */
   nBins?: number;
   strategy?: BinStrategy;
-  /** rp: trajectory dimension and time delay (1, 1), and a distance threshold (none: distances). */
+  /**
+   * rp: trajectory dimension and time delay (1, 1), and a threshold (none: distances): a distance
+   * ε, 'point' (each series' own `percentage` percentile of distances) or 'distance' (`percentage`
+   * % of its largest distance), as pyts' RecurrencePlot.
+   */
   dimension?: number;
   delay?: number;
-  threshold?: number | null;
+  threshold?: RecurrenceThreshold | null;
+  /** rp: the percentage for 'point' and 'distance' (pyts' default 10). */
+  percentage?: number;
 }
 
 /** Where each field's values lie, to map them onto 0–255. */
@@ -66,6 +72,12 @@ export function seriesImageSize(n: number, method: SeriesMethod, o: SeriesImageO
   const dimension = o.dimension ?? 1;
   const delay = o.delay ?? 1;
   if (!Number.isInteger(dimension) || !Number.isInteger(delay) || dimension < 1 || delay < 1) throw new WgslnetError(`rp: dimension and delay must be positive integers, got ${dimension}, ${delay}`);
+  const threshold = o.threshold ?? null;
+  if (method === 'rp' && threshold !== null && !(typeof threshold === 'number' ? threshold > 0 : threshold === 'point' || threshold === 'distance')) {
+    throw new WgslnetError(`rp: the threshold must be a positive distance, 'point' or 'distance' (as pyts), got ${JSON.stringify(threshold)}`);
+  }
+  const percentage = o.percentage ?? 10;
+  if (method === 'rp' && !(percentage >= 0 && percentage <= 100)) throw new WgslnetError(`rp: the percentage must be from 0 to 100, got ${percentage}`);
   const trajectories = method === 'rp' ? n - (dimension - 1) * delay : n;
   if (trajectories < 1) throw new WgslnetError(`${name}: ${n} values make no trajectory of dimension ${dimension} and delay ${delay}`);
   const size = o.size ?? trajectories;
@@ -105,9 +117,13 @@ export async function seriesFields(series: ArrayLike<number>[], method: SeriesMe
       const inputs = [tensor(flat(bins), [count, n]), tensor(w, [count, nBins, nBins]), tensor(segmentBounds(n, size), [size + 1])];
       launch('seriesImages', MARKOV, { params: { n, size, nBins, count }, inputs, outputs: [y], workgroups });
     } else {
-      const threshold = o.threshold ?? null;
-      const params = { n, size, dimension: o.dimension ?? 1, delay: o.delay ?? 1, binarize: threshold === null ? 0 : 1, threshold: threshold ?? 0, count };
-      launch('seriesImages', RECURRENCE, { params, inputs: [tensor(flat(series), [count, n]), tensor(segmentBounds(trajectories, size), [size + 1])], outputs: [y], workgroups });
+      const [dimension, delay, threshold] = [o.dimension ?? 1, o.delay ?? 1, o.threshold ?? null];
+      const thresholds = Float32Array.from(series, (s) =>
+        threshold === null ? 0 : typeof threshold === 'number' ? threshold : recurrenceThreshold(s, dimension, delay, threshold, o.percentage ?? 10).gpu,
+      );
+      const params = { n, size, dimension, delay, binarize: threshold === null ? 0 : 1, count };
+      const inputs = [tensor(flat(series), [count, n]), tensor(segmentBounds(trajectories, size), [size + 1]), tensor(thresholds, [count])];
+      launch('seriesImages', RECURRENCE, { params, inputs, outputs: [y], workgroups });
     }
     return y;
   });

@@ -3,7 +3,7 @@
 // segments. The GPU kernels instead compute each pixel's block directly; these say what they must
 // equal. The O(n) preparation (PAA, scaling, bins) is seriesPrep.ts, tested on pyts' own examples.
 
-import { binSeries, minMaxScale, paa, segmentBounds, transitionMatrix, type BinStrategy } from '../convert/seriesPrep.js';
+import { binSeries, minMaxScale, paa, percentile, segmentBounds, transitionMatrix, type BinStrategy } from '../convert/seriesPrep.js';
 
 /** The mean of `full` (n × n) over blocks of the segments ⌊linspace(0, n, size + 1)⌋. */
 export function aggregate(full: Float64Array, n: number, size: number): Float64Array {
@@ -38,17 +38,25 @@ export function markovRef(x: ArrayLike<number>, size: number, nBins = 8, strateg
   return aggregate(full, n, size);
 }
 
-/** pyts RecurrencePlot(dimension, time_delay, threshold = number | None), then averaged to size. */
-export function recurrenceRef(x: ArrayLike<number>, size: number, dimension = 1, delay = 1, threshold: number | null = null): Float64Array {
+/**
+ * pyts RecurrencePlot(dimension, time_delay, threshold, percentage), then averaged to size: the
+ * full T × T distances, and with a threshold 1 where a distance is below it ('point': the
+ * percentage percentile of all T² distances; 'distance': percentage % of the largest).
+ */
+export function recurrenceRef(x: ArrayLike<number>, size: number, dimension = 1, delay = 1, threshold: number | 'point' | 'distance' | null = null, percentage = 10): Float64Array {
   const T = x.length - (dimension - 1) * delay;
   const full = new Float64Array(T * T);
   for (let a = 0; a < T; a++) {
     for (let b = 0; b < T; b++) {
       let sq = 0;
       for (let c = 0; c < dimension; c++) sq += (x[a + c * delay]! - x[b + c * delay]!) ** 2;
-      const d = Math.sqrt(sq);
-      full[a * T + b] = threshold === null ? d : d < threshold ? 1 : 0;
+      full[a * T + b] = Math.sqrt(sq);
     }
+  }
+  if (threshold !== null) {
+    const sorted = full.slice().sort();
+    const eps = threshold === 'point' ? percentile(sorted, percentage) : threshold === 'distance' ? (percentage / 100) * sorted[sorted.length - 1]! : threshold;
+    for (let i = 0; i < full.length; i++) full[i] = full[i]! < eps ? 1 : 0;
   }
   return aggregate(full, T, size);
 }

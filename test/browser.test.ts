@@ -39,15 +39,24 @@ afterAll(async () => {
   await closeServer?.();
 });
 
+/**
+ * Opens the test page, waits for its function `name` (test/browser/page.ts), calls it with `arg`
+ * and returns what it resolved to; an error thrown on the page fails the test.
+ */
+async function callPage<T>(name: string, arg?: unknown): Promise<T> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForFunction((n) => typeof (globalThis as Record<string, unknown>)[n] === 'function', name, { timeout: 60_000 });
+  const result = await page.evaluate(([n, a]) => ((globalThis as unknown as Record<string, (a: unknown) => Promise<unknown>>)[n as string]!)(a), [name, arg] as const);
+  expect(errors).toEqual([]);
+  return result as T;
+}
+
 describe('browser (Chromium, SwiftShader WebGPU)', () => {
   it('runs a matmul and its gradients on navigator.gpu, matching the reference', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof (globalThis as { runChecks?: unknown }).runChecks === 'function', null, { timeout: 60_000 });
-    const result = await page.evaluate(() => (globalThis as unknown as { runChecks: () => Promise<Record<string, unknown>> }).runChecks());
-    expect(errors).toEqual([]);
+    const result = await callPage<Record<string, unknown>>('runChecks');
     console.log(`browser adapter: ${result.adapter}`);
     expect(result.software).toBe(true);
     expect(result.forward).toBeLessThan(1e-4);
@@ -56,13 +65,7 @@ describe('browser (Chromium, SwiftShader WebGPU)', () => {
   }, 120_000);
 
   it('runs the CPU-adapter kernels at the adapter\'s own subgroup width (4 on SwiftShader), matching the reference', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof (globalThis as { runPanelChecks?: unknown }).runPanelChecks === 'function', null, { timeout: 60_000 });
-    const r = await page.evaluate(() => (globalThis as unknown as { runPanelChecks: () => Promise<Record<string, number | string | null>> }).runPanelChecks());
-    expect(errors).toEqual([]);
+    const r = await callPage<Record<string, number | string | null>>('runPanelChecks');
     console.log(`browser panel kernels: subgroup size ${r.subgroupSize}`);
     expect(r.subgroupSize).toBe(4);
     for (const [k, v] of Object.entries(r)) if (typeof v === 'number' && k !== 'subgroupSize') expect(v, k).toBeLessThan(1e-4);
@@ -70,13 +73,7 @@ describe('browser (Chromium, SwiftShader WebGPU)', () => {
   }, 240_000);
 
   it('computes log-mel spectrograms (mixed-radix FFT) and the four time-series fields, matching their f64 references', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof (globalThis as { runConvertChecks?: unknown }).runConvertChecks === 'function', null, { timeout: 60_000 });
-    const r = await page.evaluate(() => (globalThis as unknown as { runConvertChecks: () => Promise<Record<string, number>> }).runConvertChecks());
-    expect(errors).toEqual([]);
+    const r = await callPage<Record<string, number>>('runConvertChecks');
     console.log(`browser converters: ${JSON.stringify(r)}`);
     expect(Object.keys(r).sort()).toEqual(['gadf', 'gasf', 'melBinsCompared', 'melSpectrogram', 'mtf', 'rp']);
     expect(r.melBinsCompared).toBeGreaterThan(500); // of 40 mels × 40 frames
@@ -85,15 +82,9 @@ describe('browser (Chromium, SwiftShader WebGPU)', () => {
   }, 240_000);
 
   it('decodes, transforms and batches images (createImageBitmap), and a vision learner predicts', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(url);
-    await page.waitForFunction(() => typeof (globalThis as { runImageChecks?: unknown }).runImageChecks === 'function', null, { timeout: 60_000 });
     const names = ['bag_00023.png', 'trouser_00016.png', 'sneaker_00006.png'];
     type R = { batch: { items: string[]; values: number[]; shape: number[] }; vocab: string[]; label: string; probSum: number };
-    const r = await page.evaluate((u) => (globalThis as unknown as { runImageChecks: (u: string[]) => Promise<R> }).runImageChecks(u), names.map((n) => `/images/${n}`));
-    expect(errors).toEqual([]);
+    const r = await callPage<R>('runImageChecks', names.map((n) => `/images/${n}`));
     expect(r.batch.shape).toEqual([3, 3, 8, 8]);
     expect(r.vocab).toEqual(['bag', 'sneaker', 'trouser']);
     // Each image as Node decodes and resizes it, divided by 255 (no normalisation: not pretrained).

@@ -1,8 +1,9 @@
 // The one place that talks to the GPUDevice while tensors compute: it records dispatches into a
 // single command encoder (one compute pass, many dispatches), submits them in one go, uploads and
-// reads back buffers, caches uniform buffers and bind groups, and turns WebGPU's asynchronous error
-// reports into thrown errors that name the op and the kernel file.
+// reads back buffers, and turns WebGPU's asynchronous error reports into thrown errors that name
+// the op and the kernel file. What a dispatch binds is cached in bindingCache.ts.
 
+import { BindingCache, type UniformWindow } from './bindingCache.js';
 import { BufferPool, type PooledBuffer } from './bufferPool.js';
 import { describeAdapter, deviceLostError, type AcquiredDevice, type AdapterReport } from './device.js';
 import { GpuError, WgslnetError } from './errors.js';
@@ -34,11 +35,6 @@ export interface DispatchArgs {
   cost?: DispatchCost;
 }
 
-export interface UniformWindow {
-  buf: PooledBuffer;
-  offset: number;
-}
-
 /** What one dispatch bound, as the wall-clock profiler (wallClock.ts) sees it. */
 export interface ObservedDispatch {
   op: string;
@@ -61,7 +57,6 @@ interface PendingCheck {
 
 /** Dispatches per submit before the runtime submits on its own (keeps the GPU busy while JS records). */
 const AUTO_SUBMIT_DISPATCHES = 1024;
-const UNIFORM_CACHE_LIMIT = 8192;
 
 /**
  * How the runtime awaits an asynchronous GPU operation (onSubmittedWorkDone, mapAsync). The Node
@@ -81,9 +76,6 @@ export class Runtime {
   readonly debug: DebugOptions = { logDispatches: false, poisonOutputs: false, syncErrors: false };
 
   private kernels = new Map<KernelDecl, CompiledKernel>();
-  private uniforms = new Map<string, { gpu: GPUBuffer; id: number }>();
-  private bindGroups = new Map<string, GPUBindGroup>();
-  private nextUniformId = 1;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private opsInBatch: string[] = [];
@@ -100,11 +92,13 @@ export class Runtime {
   dispatchObserver: ((d: ObservedDispatch) => void) | null = null;
   /** Totals since init, for tests and the profiler. */
   readonly counters = { dispatches: 0, submits: 0, uniformBuffers: 0, bindGroups: 0, stagingBuffers: 0 };
+  private readonly bindings: BindingCache;
 
   constructor(acquired: AcquiredDevice) {
     this.device = acquired.device;
     this.adapter = acquired.adapter;
     this.pool = new BufferPool(this.device);
+    this.bindings = new BindingCache(this.device, this.counters);
     this.device.lost.then((info) => {
       if (info.reason !== 'destroyed') this.lost = deviceLostError(info, this.lastOp);
     });
@@ -157,8 +151,8 @@ export class Runtime {
       throw new WgslnetError(`${a.op}: shaders/${a.kernel.file} needs workgroups (${x}, ${y}, ${z}); the device allows ${max} per dimension`);
     }
     const uniformBytes = k.layout.fields.length ? packUniforms(a.kernel.file, k.layout, a.params ?? {}) : null;
-    const uniform = uniformBytes ? this.uniformBuffer(a.kernel.file, uniformBytes) : null;
-    const bindGroup = this.bindGroup(k, uniform, [...a.inputs, ...a.outputs], windows);
+    const uniform = uniformBytes ? this.bindings.uniform(a.kernel.file, uniformBytes) : null;
+    const bindGroup = this.bindings.bindGroup(k, uniform, [...a.inputs, ...a.outputs], windows);
     const pipeline = this.pipeline(k, a.overrides);
     this.dispatchObserver?.({
       op: this.opScope ?? a.op,
@@ -232,7 +226,7 @@ export class Runtime {
     const summary = ops.length <= 3 ? ops.join(', ') : `${ops.length} ops: ${ops.slice(0, 2).join(', ')} … ${ops[ops.length - 1]}`;
     this.watch(summary, validation, oom);
     this.counters.submits++;
-    if (this.uniforms.size > UNIFORM_CACHE_LIMIT) this.dropUniformCache();
+    this.bindings.trimAfterSubmit();
   }
 
   /** Copies `data` into a buffer. Submits pending work first: queue writes jump ahead of unsubmitted commands. */
@@ -324,55 +318,6 @@ export class Runtime {
     const encoder = (this.encoder ??= this.device.createCommandEncoder({ label: 'wgslnet batch' }));
     this.pass = encoder.beginComputePass({ label: 'wgslnet' });
     return this.pass;
-  }
-
-  private uniformBuffer(file: string, bytes: Uint8Array): { gpu: GPUBuffer; id: number } {
-    // Uniform buffers are immutable and shared by content, so recording the same op twice
-    // (every training step) reuses one buffer; no write can race an unsubmitted dispatch.
-    const words = new Uint32Array(bytes.buffer);
-    let key = file;
-    for (let i = 0; i < words.length; i++) key += ',' + words[i]!.toString(36);
-    let u = this.uniforms.get(key);
-    if (!u) {
-      const gpu = this.device.createBuffer({ size: bytes.byteLength, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true, label: `params ${file}` });
-      new Uint8Array(gpu.getMappedRange()).set(bytes);
-      gpu.unmap();
-      u = { gpu, id: this.nextUniformId++ };
-      this.uniforms.set(key, u);
-      this.counters.uniformBuffers++;
-    }
-    return u;
-  }
-
-  private dropUniformCache(): void {
-    // Only called right after a submit: destroying a buffer that submitted work uses is allowed.
-    for (const u of this.uniforms.values()) u.gpu.destroy();
-    this.uniforms.clear();
-    this.bindGroups.clear();
-  }
-
-  private bindGroup(k: CompiledKernel, uniform: { gpu: GPUBuffer; id: number } | null, buffers: readonly PooledBuffer[], windows: readonly UniformWindow[]): GPUBindGroup {
-    let key = `${k.decl.file}|${uniform?.id ?? 0}`;
-    for (const b of buffers) key += ',' + b.id;
-    for (const w of windows) key += `,${w.buf.id}@${w.offset}`;
-    let bg = this.bindGroups.get(key);
-    if (!bg) {
-      const entries: GPUBindGroupEntry[] = [];
-      let i = 0;
-      if (uniform) entries.push({ binding: i++, resource: { buffer: uniform.gpu } });
-      for (const b of buffers) entries.push({ binding: i++, resource: { buffer: b.gpu } });
-      windows.forEach((w, j) => {
-        const size = k.layout.windowSizes[j]!;
-        if (w.offset + size > w.buf.size) {
-          throw new WgslnetError(`shaders/${k.decl.file}: uniform window ${k.decl.uniforms![j]} needs bytes [${w.offset}, ${w.offset + size}) of a ${w.buf.size}-byte buffer`);
-        }
-        entries.push({ binding: i++, resource: { buffer: w.buf.gpu, offset: w.offset, size } });
-      });
-      bg = this.device.createBindGroup({ label: k.decl.file, layout: k.bindGroupLayout, entries });
-      this.bindGroups.set(key, bg);
-      this.counters.bindGroups++;
-    }
-    return bg;
   }
 
   private takeStaging(size: number): GPUBuffer {

@@ -122,10 +122,10 @@ export type RecurrenceThreshold = number | 'point' | 'distance';
  * GPU compares its f32 distances with (`gpu`): the midpoint of the gap between the largest
  * distance below the threshold and the smallest at or above it, which gives the same 0s and 1s
  * where rounding to f32 could move a distance equal to the threshold across it (with 'point'
- * it usually is one). O(T² log T) on the CPU: the GPU then aggregates the plot.
+ * it usually is one). O(T² log T) on the CPU: the GPU then aggregates the plot. The options
+ * (percentage from 0 to 100) are checked by seriesImageSize before any series gets here.
  */
 export function recurrenceThreshold(x: ArrayLike<number>, dimension: number, delay: number, rule: 'point' | 'distance', percentage: number): { pyts: number; gpu: number } {
-  if (!(percentage >= 0 && percentage <= 100)) throw new WgslnetError(`rp: the percentage must be from 0 to 100, got ${percentage}`);
   const T = x.length - (dimension - 1) * delay;
   const d = new Float64Array(T * T);
   for (let a = 0; a < T; a++) {

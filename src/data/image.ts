@@ -126,7 +126,9 @@ export function resize(img: RgbImage, w: number, h: number, win?: Window): RgbIm
     const outRow = (y - y0) * rowLen;
     for (let x = 0; x < w; x++) {
       const { start, weights } = tx[x]!;
-      let [r, g, b] = [0, 0, 0];
+      let r = 0;
+      let g = 0;
+      let b = 0;
       for (let k = 0, at = inRow + start * 3; k < weights.length; k++, at += 3) {
         const wk = weights[k]!;
         r += wk * src[at]!;
